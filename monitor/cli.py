@@ -1,0 +1,400 @@
+"""The command line: parse, call the core, print. Every MonitorError becomes one line on stderr
+(`Error: what went wrong — how to fix it`) and its exit code, here and nowhere else.
+
+Exit codes: 0 ok; 1 unexpected error; 2 usage or configuration error; 3 the run finished but some
+documents failed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from typer.core import TyperGroup
+
+from monitor import __version__
+from monitor.config import DEFAULT_DATABASE, DEFAULT_WATCHLIST, Watchlist, database_path, load_watchlist
+from monitor.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, MonitorError, UsageError
+from monitor.store import Store, iso
+
+log = logging.getLogger("monitor")
+
+
+class _ErrorBoundary(TyperGroup):
+    """The one place where errors become messages and exit codes."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):  # typer's own: exit codes and usage errors
+            raise
+        except MonitorError as exc:
+            _fail(ctx, f"Error: {exc}", exc.exit_code)
+        except Exception as exc:  # noqa: BLE001 - the boundary: anything unexpected is exit 1
+            _fail(ctx, f"Error: unexpected {type(exc).__name__}: {exc} — rerun with --debug for the traceback", EXIT_ERROR)
+
+
+def _fail(ctx: typer.Context, message: str, code: int) -> None:
+    state = ctx.obj if isinstance(ctx.obj, State) else None
+    if state is not None and state.debug:
+        import traceback
+
+        traceback.print_exc()
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+app = typer.Typer(
+    cls=_ErrorBoundary,
+    help="Watch vendors' privacy policies and report the clauses that changed.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+@dataclass
+class State:
+    watchlist_path: Path
+    db_option: str | None
+    debug: bool
+    _watchlist: Watchlist | None = field(default=None, init=False)
+
+    def watchlist(self) -> Watchlist:
+        if self._watchlist is None:
+            self._watchlist = load_watchlist(self.watchlist_path)
+        return self._watchlist
+
+    def db_path(self) -> Path:
+        """--db / POLICY_MONITOR_DB, else the watchlist's settings, else ./policy-monitor.db."""
+        if self.db_option:
+            return Path(self.db_option)
+        if self.watchlist_path.exists():
+            return database_path(self.watchlist_path, self.watchlist().settings)
+        return Path(DEFAULT_DATABASE)
+
+    def store(self) -> Store:
+        return Store.open(self.db_path())
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"policy-monitor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    watchlist: Path = typer.Option(
+        DEFAULT_WATCHLIST, "--watchlist", "-w", envvar="POLICY_MONITOR_WATCHLIST", help="The watchlist file."
+    ),
+    db: Optional[str] = typer.Option(
+        None, "--db", envvar="POLICY_MONITOR_DB", help="SQLite database file (default: the watchlist's settings.database)."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Verbose logs and tracebacks."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """Watch vendors' privacy policies and report the clauses that changed.
+
+    Example: policy-monitor check && policy-monitor changes --material
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not debug:
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    ctx.obj = State(watchlist, db, debug)
+
+
+def _state(ctx: typer.Context) -> State:
+    return ctx.obj
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _console() -> Console:
+    return Console(highlight=False)
+
+
+# --- check -------------------------------------------------------------------------------------
+@app.command()
+def check(
+    ctx: typer.Context,
+    documents: list[str] = typer.Argument(None, help="Vendor ids or 'vendor/document' ids (default: all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run as JSON."),
+) -> None:
+    """Fetch every watched document, store new versions and report what changed.
+
+    Exit code 0 when every document was checked, 3 when some failed.
+
+    Example: policy-monitor check acme/privacy
+    """
+    from monitor.run import run_check
+
+    state = _state(ctx)
+    watchlist = state.watchlist()
+    store = state.store()
+    progress = None
+    if not as_json and sys.stderr.isatty():
+        progress = _progress_bar(len(_selected(watchlist, documents)))
+    try:
+        report = run_check(watchlist, store, documents or (), on_result=progress.advance if progress else None)
+    finally:
+        if progress:
+            progress.stop()
+        store.close()
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        _print_check_summary(report, verbose=sys.stdout.isatty())
+    raise typer.Exit(EXIT_PARTIAL if report.failed else EXIT_OK)
+
+
+def _selected(watchlist: Watchlist, ids: list[str] | None) -> list:
+    from monitor.run import select_documents
+
+    return select_documents(watchlist, ids or ())
+
+
+class _ProgressBar:
+    def __init__(self, total: int) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.fields[last]}"), console=Console(stderr=True), transient=True,
+        )
+        self._task = self._progress.add_task("check", total=total, last="")
+        self._progress.start()
+
+    def advance(self, result: Any) -> None:
+        self._progress.update(self._task, advance=1, last=f"{result.document}: {result.outcome}")
+
+    def stop(self) -> None:
+        self._progress.stop()
+
+
+def _progress_bar(total: int) -> _ProgressBar:
+    return _ProgressBar(total)
+
+
+def _print_check_summary(report: Any, verbose: bool) -> None:
+    counts = report.counts
+    material = sum(1 for r in report.results if r.change is not None and r.change.material)
+    changed = f"{counts['changed']} changed" + (f" ({material} material)" if material else "")
+    typer.echo(
+        f"checked {len(report.results)} documents in {report.seconds:.1f}s: {counts['new']} new, {changed}, "
+        f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+    )
+    if not verbose:
+        return
+    for result in report.results:
+        if result.outcome == "changed" and result.change is not None:
+            typer.echo(f"  changed  {result.document} v{result.version - 1}→v{result.version}: "
+                       f"{result.change.severity}, {result.change.reason}")
+        elif result.outcome == "failed":
+            typer.echo(f"  failed   {result.document}: {result.error}")
+
+
+# --- history / show ----------------------------------------------------------------------------
+@app.command()
+def history(
+    ctx: typer.Context,
+    document: str = typer.Argument(..., help="Document id, 'vendor/document'."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List a document's versions, oldest first.
+
+    Example: policy-monitor history acme/privacy --json
+    """
+    store = _state(ctx).store()
+    rows = [
+        {
+            "version": v.number,
+            "sha256": v.sha256,
+            "first_seen": iso(v.first_seen),
+            "last_seen": iso(v.last_seen),
+            "source": v.source,
+            "captured_at": iso(v.captured_at),
+            "url": v.url,
+        }
+        for v in store.versions(document)
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        typer.echo(f"{document}: no versions yet (run `policy-monitor check {document}`)")
+        return
+    table = Table("version", "first seen", "last seen", "source", "sha256", title=document)
+    for row in rows:
+        table.add_row(str(row["version"]), row["first_seen"], row["last_seen"], row["source"], row["sha256"][:12])
+    _console().print(table)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    document: str = typer.Argument(..., help="Document id, 'vendor/document'."),
+    version: Optional[int] = typer.Option(None, "--version", "-v", help="Version number (default: the latest)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Print the normalized text of one version.
+
+    Example: policy-monitor show acme/privacy --version 2
+    """
+    store = _state(ctx).store()
+    row = store.version(document, version)
+    text = store.text(row.sha256)
+    if as_json:
+        _print_json(
+            {
+                "document": document,
+                "version": row.number,
+                "sha256": row.sha256,
+                "source": row.source,
+                "url": row.url,
+                "captured_at": iso(row.captured_at),
+                "first_seen": iso(row.first_seen),
+                "last_seen": iso(row.last_seen),
+                "text": text,
+            }
+        )
+        return
+    typer.echo(text, nl=not text.endswith("\n"))
+
+
+# --- changes -----------------------------------------------------------------------------------
+@app.command()
+def changes(
+    ctx: typer.Context,
+    document: Optional[str] = typer.Argument(None, help="Document id (default: all documents)."),
+    since: Optional[datetime] = typer.Option(None, "--since", formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"], help="Only changes detected on or after this date (UTC)."),
+    material: bool = typer.Option(False, "--material", help="Only material changes."),
+    category: Optional[str] = typer.Option(None, "--category", help="Only changes touching this category (sharing, sale, retention...)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List detected changes, oldest first.
+
+    Example: policy-monitor changes acme/privacy --since 2026-03-01 --category sharing
+    """
+    from monitor.classify import CATEGORIES
+
+    if category is not None and category not in CATEGORIES:
+        raise UsageError(f"unknown category {category!r}", f"use one of: {', '.join(CATEGORIES)}")
+    store = _state(ctx).store()
+    rows = [
+        {
+            "document": c.document_id,
+            "from_version": c.from_version,
+            "to_version": c.to_version,
+            "detected_at": iso(c.detected_at),
+            "material": c.material,
+            "severity": c.severity,
+            "categories": json.loads(c.categories),
+            "direction": c.direction,
+            "reason": c.reason,
+            "clauses": json.loads(c.clauses),
+        }
+        for c in store.changes(document, since=since.replace(tzinfo=timezone.utc) if since else None, material=True if material else None, category=category)
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        typer.echo("no changes recorded" + (" matching those filters" if (since or material or category) else ""))
+        return
+    table = Table("detected", "document", "versions", "severity", "categories", "reason")
+    for row in rows:
+        table.add_row(
+            row["detected_at"], row["document"], f"{row['from_version']}→{row['to_version']}",
+            row["severity"], ", ".join(row["categories"]), row["reason"],
+        )
+    _console().print(table)
+
+
+# --- diff --------------------------------------------------------------------------------------
+@app.command()
+def diff(
+    ctx: typer.Context,
+    old: str = typer.Argument(..., help="A file (HTML, markdown or text), or a document id."),
+    new: Optional[str] = typer.Argument(None, help="The newer file, when comparing two files."),
+    from_version: Optional[int] = typer.Option(None, "--from", help="Older version (default: the one before --to)."),
+    to_version: Optional[int] = typer.Option(None, "--to", help="Newer version (default: the latest)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    show_all: bool = typer.Option(False, "--all", help="Also show cosmetic edits."),
+) -> None:
+    """Compare two files, or two stored versions of a document, clause by clause.
+
+    Exits 0 whether or not the texts differ.
+
+    Example: policy-monitor diff old.html new.html   |   policy-monitor diff acme/privacy --from 3 --to 4
+    """
+    from monitor.engine import compare
+
+    if new is not None:
+        old_text, new_text = _file_text(old), _file_text(new)
+    else:
+        old_text, new_text = _stored_pair(_state(ctx).store(), old, from_version, to_version)
+    comparison = compare(old_text, new_text)
+    if as_json:
+        _print_json(comparison.to_dict())
+        return
+    from monitor.render import render_rich
+
+    _console().print(render_rich(comparison, show_all=show_all))
+
+
+def _file_text(name: str) -> str:
+    from monitor.pages import page_text
+
+    path = Path(name)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file", "give two files, or one document id with --from/--to") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read: {exc}") from None
+    return page_text(raw, None, path.name)
+
+
+def _stored_pair(store: Store, document: str, from_version: int | None, to_version: int | None) -> tuple[str, str]:
+    newer = store.version(document, to_version)
+    older_number = from_version if from_version is not None else newer.number - 1
+    if older_number < 1:
+        raise UsageError(f"{document} has only version {newer.number}", "nothing to compare yet")
+    older = store.version(document, older_number)
+    return store.text(older.sha256), store.text(newer.sha256)
+
+
+# --- demo --------------------------------------------------------------------------------------
+@app.command()
+def demo(
+    directory: Optional[Path] = typer.Option(None, "--dir", help="Where to keep the demo's watchlist and database (default: a new temporary folder)."),
+) -> None:
+    """Run an offline demonstration: serve synthetic vendor policies on loopback, check them,
+    change one in a way that matters, check again, and show what a user would be told.
+
+    Example: policy-monitor demo --dir ./demo
+    """
+    from monitor.demo import run_demo
+
+    run_demo(directory, _console())
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,105 @@
+"""The schema, as SQLModel tables. Changing a table means a new entry in `migrations.py`.
+
+Texts and raw pages live in `blob`, zlib-compressed and keyed by sha256, so a page that flips back
+to an earlier text, or two documents with the same text, share one copy.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class SchemaInfo(SQLModel, table=True):
+    __tablename__ = "schema_info"
+    id: int = Field(default=1, primary_key=True)
+    version: int
+
+
+class Blob(SQLModel, table=True):
+    __tablename__ = "blob"
+    sha256: str = Field(primary_key=True)  # of the uncompressed bytes
+    size: int  # uncompressed
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # zlib
+
+
+class Document(SQLModel, table=True):
+    __tablename__ = "document"
+    id: str = Field(primary_key=True)  # "vendor/document": stable, never the URL
+    vendor_id: str = Field(index=True)
+    vendor_name: str
+    kind: str
+    url: str
+    created_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    last_checked_at: datetime | None = None
+    last_outcome: str | None = None  # new | changed | unchanged | failed
+    last_error: str | None = None
+    consecutive_failures: int = 0
+    failing_since: datetime | None = None
+
+
+class Version(SQLModel, table=True):
+    __tablename__ = "version"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: str = Field(foreign_key="document.id", index=True)
+    number: int  # 1, 2, 3... per document
+    sha256: str = Field(foreign_key="blob.sha256")  # of the normalized text; the text is that blob
+    snapshot_sha256: str | None = Field(default=None, foreign_key="blob.sha256")  # raw page as fetched
+    content_type: str | None = None
+    url: str
+    source: str = "live"  # live | archive
+    captured_at: datetime  # when the page held this text (fetch time, or the archive's capture time)
+    first_seen: datetime
+    last_seen: datetime
+
+
+class Run(SQLModel, table=True):
+    __tablename__ = "run"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # check | backfill
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = "running"  # running | ok | partial | interrupted
+    pid: int | None = None
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+
+class Check(SQLModel, table=True):
+    __tablename__ = "check_result"
+    __table_args__ = (Index("ix_check_result_document_time", "document_id", "checked_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="run.id", index=True)
+    document_id: str = Field(foreign_key="document.id")
+    checked_at: datetime
+    outcome: str  # new | changed | unchanged | failed
+    http_status: int | None = None
+    error: str | None = None
+    version_number: int | None = None
+    duration_ms: int | None = None
+
+
+class Change(SQLModel, table=True):
+    __tablename__ = "change"
+    __table_args__ = (
+        UniqueConstraint("document_id", "to_version"),
+        Index("ix_change_detected", "detected_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: str = Field(foreign_key="document.id", index=True)
+    from_version: int
+    to_version: int
+    detected_at: datetime
+    material: bool
+    severity: str  # noise | minor | material
+    categories: str  # JSON list
+    direction: str
+    reason: str
+    clauses: str  # JSON list, the engine's ClauseChange dicts

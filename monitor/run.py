@@ -1,0 +1,186 @@
+"""One `check` run: every selected document fetched concurrently, each ending as
+new / changed / unchanged / failed and stored in its own transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import httpx
+
+from monitor.config import Vendor, Watchlist, WatchedDocument, document_key
+from monitor.engine import Comparison, compare
+from monitor.errors import ContentError, FetchError, StoreError, UsageError
+from monitor.fetch import Fetcher
+from monitor.pages import page_text
+from monitor.store import DocumentInfo, Observation, Store, iso, sha256, utcnow
+
+log = logging.getLogger("monitor.run")
+
+OUTCOMES = ("new", "changed", "unchanged", "failed")
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    document: str
+    url: str
+    outcome: str
+    version: int | None = None
+    http_status: int | None = None
+    error: str | None = None
+    change: Comparison | None = None
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        data = {
+            "document": self.document,
+            "url": self.url,
+            "outcome": self.outcome,
+            "version": self.version,
+            "http_status": self.http_status,
+            "error": self.error,
+            "seconds": round(self.seconds, 3),
+        }
+        if self.change is not None:
+            data["change"] = {k: v for k, v in self.change.to_dict().items() if k != "clauses"}
+        return data
+
+
+@dataclass
+class RunReport:
+    run_id: int
+    started_at: str
+    results: list[DocumentResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counter = Counter(r.outcome for r in self.results)
+        return {outcome: counter.get(outcome, 0) for outcome in OUTCOMES}
+
+    @property
+    def failed(self) -> list[DocumentResult]:
+        return [r for r in self.results if r.outcome == "failed"]
+
+    def to_dict(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at,
+            "seconds": round(self.seconds, 3),
+            "counts": self.counts,
+            "documents": [r.to_dict() for r in self.results],
+        }
+
+
+def select_documents(watchlist: Watchlist, ids: Iterable[str] = ()) -> list[tuple[Vendor, WatchedDocument]]:
+    """All documents, or those named: 'vendor/document' picks one, 'vendor' picks all of a vendor's."""
+    everything = watchlist.documents()
+    wanted = list(ids)
+    if not wanted:
+        return everything
+    chosen: list[tuple[Vendor, WatchedDocument]] = []
+    for name in wanted:
+        matches = [(v, d) for v, d in everything if document_key(v, d) == name or v.id == name]
+        if not matches:
+            raise UsageError(f"{name!r} is not in the watchlist", "use a vendor id or 'vendor/document' as listed there")
+        chosen.extend(m for m in matches if m not in chosen)
+    return chosen
+
+
+def register(store: Store, documents: list[tuple[Vendor, WatchedDocument]]) -> None:
+    store.sync_documents(
+        [DocumentInfo(document_key(v, d), v.id, v.display_name, d.kind, d.url) for v, d in documents]
+    )
+
+
+def run_check(
+    watchlist: Watchlist,
+    store: Store,
+    ids: Iterable[str] = (),
+    on_result: Callable[[DocumentResult], None] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> RunReport:
+    documents = select_documents(watchlist, ids)
+    register(store, documents)
+    return asyncio.run(_check_all(watchlist, store, documents, on_result, transport))
+
+
+async def _check_all(watchlist, store, documents, on_result, transport) -> RunReport:
+    started = time.monotonic()
+    run_id = store.start_run("check")
+    report = RunReport(run_id=run_id, started_at=iso(utcnow()))
+    # The bound is on whole documents, not just requests, so at most `concurrency` pages are in
+    # memory at once whatever the size of the watchlist.
+    slots = asyncio.Semaphore(watchlist.settings.concurrency)
+    async with Fetcher(watchlist.settings, transport=transport) as fetcher:
+
+        async def one(vendor: Vendor, doc: WatchedDocument) -> None:
+            async with slots:
+                result = await _check_one(fetcher, store, run_id, vendor, doc)
+            report.results.append(result)
+            if on_result is not None:
+                on_result(result)
+
+        await asyncio.gather(*(one(v, d) for v, d in documents))
+    report.results.sort(key=lambda r: r.document)
+    report.seconds = time.monotonic() - started
+    store.finish_run(run_id, report.counts)
+    return report
+
+
+async def _check_one(fetcher: Fetcher, store: Store, run_id: int, vendor: Vendor, doc: WatchedDocument) -> DocumentResult:
+    key = document_key(vendor, doc)
+    started = time.monotonic()
+    row = store.document(key)
+    try:
+        fetched = await fetcher.fetch(doc.url, etag=row.etag, last_modified=row.last_modified)
+        obs = _observe(store, key, doc, fetched)
+    except (FetchError, ContentError) as exc:
+        obs = Observation(key, "failed", utcnow(), http_status=getattr(exc, "status", None), error=str(exc))
+    except StoreError:
+        raise
+    except Exception as exc:  # a bug on one page must not cost the other documents their run
+        log.exception("unexpected error checking %s", key)
+        obs = Observation(key, "failed", utcnow(), error=f"internal error: {type(exc).__name__}: {exc}")
+    seconds = time.monotonic() - started
+    obs = Observation(**{**obs.__dict__, "duration_ms": int(seconds * 1000)})
+    number = store.record(run_id, obs)
+    if obs.outcome == "failed":
+        log.warning("%s failed: %s", key, obs.error)
+    return DocumentResult(
+        document=key,
+        url=doc.url,
+        outcome=obs.outcome,
+        version=number,
+        http_status=obs.http_status,
+        error=obs.error,
+        change=obs.comparison,
+        seconds=seconds,
+    )
+
+
+def _observe(store: Store, key: str, doc: WatchedDocument, fetched) -> Observation:  # noqa: ANN001
+    now = utcnow()
+    common = dict(http_status=fetched.status, url=fetched.url, etag=fetched.etag, last_modified=fetched.last_modified)
+    if fetched.not_modified:
+        return Observation(key, "unchanged", now, **common)
+    text = page_text(fetched.body, fetched.content_type, fetched.url, doc.select, doc.remove)
+    latest = store.latest_version(key)
+    if latest is not None and latest.sha256 == sha256(text.encode("utf-8")):
+        return Observation(key, "unchanged", now, **common)
+    comparison = compare(store.text(latest.sha256), text) if latest is not None else None
+    return Observation(
+        key,
+        "changed" if latest is not None else "new",
+        now,
+        text=text,
+        raw=fetched.body,
+        content_type=fetched.content_type,
+        comparison=comparison,
+        **common,
+    )

@@ -1,0 +1,340 @@
+"""The store: SQLite (WAL) through SQLModel. Every write that belongs together is one transaction.
+
+Knows nothing of HTTP or parsing: it takes values (`Observation`) and returns rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import event, func, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from monitor import migrations
+from monitor.engine import Comparison
+from monitor.errors import StoreError, UsageError
+from monitor.models import Blob, Change, Check, Document, Run, SchemaInfo, Version
+
+# A second writer waits this long for the first to commit before giving up (overlapping runs).
+BUSY_TIMEOUT_MS = 60_000
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO-8601 in UTC with its offset, to the second."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # a naive value can only be UTC here
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the store needs to know about a watched document (from the watchlist)."""
+
+    id: str
+    vendor_id: str
+    vendor_name: str
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One document's check result, ready to be stored in one transaction."""
+
+    document_id: str
+    outcome: str  # new | changed | unchanged | failed
+    checked_at: datetime
+    http_status: int | None = None
+    error: str | None = None
+    text: str | None = None  # normalized text, for new/changed
+    raw: bytes | None = None  # page as fetched, for new/changed
+    content_type: str | None = None
+    url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    comparison: Comparison | None = None  # old → new, for changed
+    duration_ms: int | None = None
+    source: str = "live"
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # --- opening -------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Store:
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create its folder: {exc}") from None
+        engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
+        store = cls(engine)
+        try:
+            migrations.upgrade(engine)
+        except OperationalError as exc:
+            raise StoreError(f"{path}: not a usable policy-monitor database ({exc.orig})") from None
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def schema_version(self) -> int:
+        with Session(self.engine) as session:
+            return session.get(SchemaInfo, 1).version
+
+    # --- writes --------------------------------------------------------------------------------
+    def sync_documents(self, documents: list[DocumentInfo]) -> None:
+        """Create or update watched documents; a moved URL keeps its history (it hangs on the id)."""
+        now = utcnow()
+        with Session(self.engine) as session, session.begin():
+            for info in documents:
+                row = session.get(Document, info.id)
+                if row is None:
+                    session.add(Document(**info.__dict__, created_at=now))
+                    continue
+                if row.url != info.url:
+                    row.etag = row.last_modified = None  # validators belong to the old URL
+                row.url, row.vendor_name, row.kind = info.url, info.vendor_name, info.kind
+
+    def start_run(self, kind: str) -> int:
+        with Session(self.engine) as session, session.begin():
+            run = Run(kind=kind, started_at=utcnow(), pid=os.getpid())
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
+        status = "partial" if counts.get("failed") else "ok"
+        with Session(self.engine) as session, session.begin():
+            run = session.get(Run, run_id)
+            run.finished_at = utcnow()
+            run.status = status
+            for key in ("new", "changed", "unchanged", "failed"):
+                setattr(run, key, counts.get(key, 0))
+
+    def record(self, run_id: int, obs: Observation) -> int | None:
+        """Store one document's result in one transaction; returns the new version number, if any."""
+        with Session(self.engine) as session, session.begin():
+            doc = session.get(Document, obs.document_id)
+            if doc is None:
+                raise StoreError(f"document {obs.document_id!r} is not in the database")
+            number = None
+            if obs.outcome in ("new", "changed"):
+                number = self._add_version(session, obs)
+            elif obs.outcome == "unchanged":
+                latest = _latest(session, obs.document_id)
+                if latest is not None:
+                    latest.last_seen = obs.checked_at
+            self._update_document(doc, obs)
+            session.add(
+                Check(
+                    run_id=run_id,
+                    document_id=obs.document_id,
+                    checked_at=obs.checked_at,
+                    outcome=obs.outcome,
+                    http_status=obs.http_status,
+                    error=obs.error,
+                    version_number=number or _latest_number(session, obs.document_id),
+                    duration_ms=obs.duration_ms,
+                )
+            )
+            return number
+
+    def _add_version(self, session: Session, obs: Observation) -> int:
+        assert obs.text is not None
+        text_bytes = obs.text.encode("utf-8")
+        text_sha = _put_blob(session, text_bytes)
+        raw_sha = _put_blob(session, obs.raw) if obs.raw is not None else None
+        latest = _latest(session, obs.document_id)
+        number = (latest.number + 1) if latest else 1
+        session.add(
+            Version(
+                document_id=obs.document_id,
+                number=number,
+                sha256=text_sha,
+                snapshot_sha256=raw_sha,
+                content_type=obs.content_type,
+                url=obs.url or "",
+                source=obs.source,
+                captured_at=obs.checked_at,
+                first_seen=obs.checked_at,
+                last_seen=obs.checked_at,
+            )
+        )
+        if latest is not None and obs.comparison is not None:
+            cmp = obs.comparison
+            session.add(
+                Change(
+                    document_id=obs.document_id,
+                    from_version=latest.number,
+                    to_version=number,
+                    detected_at=obs.checked_at,
+                    material=cmp.material,
+                    severity=cmp.severity,
+                    categories=json.dumps(list(cmp.categories)),
+                    direction=cmp.direction,
+                    reason=cmp.reason,
+                    clauses=json.dumps(cmp.to_dict()["clauses"], ensure_ascii=False),
+                )
+            )
+        return number
+
+    @staticmethod
+    def _update_document(doc: Document, obs: Observation) -> None:
+        doc.last_checked_at = obs.checked_at
+        doc.last_outcome = obs.outcome
+        if obs.outcome == "failed":
+            doc.last_error = obs.error
+            doc.consecutive_failures += 1
+            doc.failing_since = doc.failing_since or obs.checked_at
+            return
+        doc.last_error = None
+        doc.consecutive_failures = 0
+        doc.failing_since = None
+        if obs.etag is not None or obs.last_modified is not None or obs.outcome != "unchanged":
+            doc.etag, doc.last_modified = obs.etag, obs.last_modified
+
+    # --- reads ---------------------------------------------------------------------------------
+    def document(self, document_id: str) -> Document:
+        with Session(self.engine) as session:
+            doc = session.get(Document, document_id)
+        if doc is None:
+            raise UsageError(f"no document {document_id!r} in the database", "see `policy-monitor history` ids with `status`, or run `check` first")
+        return doc
+
+    def documents(self) -> list[Document]:
+        with Session(self.engine) as session:
+            return list(session.exec(select(Document).order_by(Document.id)))
+
+    def latest_version(self, document_id: str) -> Version | None:
+        with Session(self.engine) as session:
+            return _latest(session, document_id)
+
+    def versions(self, document_id: str) -> list[Version]:
+        self.document(document_id)
+        with Session(self.engine) as session:
+            query = select(Version).where(Version.document_id == document_id).order_by(Version.captured_at, Version.number)
+            return list(session.exec(query))
+
+    def version(self, document_id: str, number: int | None = None) -> Version:
+        self.document(document_id)
+        with Session(self.engine) as session:
+            if number is None:
+                row = _latest(session, document_id)
+            else:
+                row = session.exec(
+                    select(Version).where(Version.document_id == document_id, Version.number == number)
+                ).first()
+        if row is None:
+            which = f"version {number}" if number is not None else "any version"
+            raise UsageError(f"{document_id} has no {which}", f"see `policy-monitor history {document_id}`")
+        return row
+
+    def text(self, sha: str) -> str:
+        return self.blob(sha).decode("utf-8")
+
+    def blob(self, sha: str) -> bytes:
+        with Session(self.engine) as session:
+            row = session.get(Blob, sha)
+        if row is None:
+            raise StoreError(f"blob {sha} is missing from the database")
+        return zlib.decompress(row.data)
+
+    def changes(
+        self,
+        document_id: str | None = None,
+        since: datetime | None = None,
+        material: bool | None = None,
+        category: str | None = None,
+    ) -> list[Change]:
+        query = select(Change).order_by(Change.detected_at, Change.id)
+        if document_id is not None:
+            self.document(document_id)
+            query = query.where(Change.document_id == document_id)
+        if since is not None:
+            query = query.where(Change.detected_at >= since)
+        if material is not None:
+            query = query.where(Change.material == material)
+        with Session(self.engine) as session:
+            rows = list(session.exec(query))
+        if category is not None:
+            rows = [r for r in rows if category in json.loads(r.categories)]
+        return rows
+
+    def runs(self, limit: int = 10) -> list[Run]:
+        with Session(self.engine) as session:
+            return list(session.exec(select(Run).order_by(Run.id.desc()).limit(limit)))
+
+    def checks(self, run_id: int) -> list[Check]:
+        with Session(self.engine) as session:
+            return list(session.exec(select(Check).where(Check.run_id == run_id).order_by(Check.id)))
+
+    def blob_count(self) -> int:
+        with Session(self.engine) as session:
+            return session.exec(select(func.count()).select_from(Blob)).one()
+
+    def integrity_check(self) -> str:
+        with self.engine.connect() as conn:
+            return conn.execute(text("PRAGMA integrity_check")).scalar_one()
+
+    def iter_tables(self) -> Iterator[str]:
+        return iter(sorted(SQLModel.metadata.tables))
+
+
+def _put_blob(session: Session, data: bytes) -> str:
+    digest = sha256(data)
+    if session.get(Blob, digest) is None:
+        session.add(Blob(sha256=digest, size=len(data), data=zlib.compress(data, 6)))
+        session.flush()
+    return digest
+
+
+def _latest(session: Session, document_id: str) -> Version | None:
+    query = select(Version).where(Version.document_id == document_id).order_by(Version.number.desc()).limit(1)
+    return session.exec(query).first()
+
+
+def _latest_number(session: Session, document_id: str) -> int | None:
+    latest = _latest(session, document_id)
+    return latest.number if latest else None
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API connection
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it to the first write,
+    # so a read-then-write transaction could interleave with another run's writes).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer, a crash loses nothing committed
+    cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: durable at checkpoints, never corrupt
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _begin_immediate(conn) -> None:  # noqa: ANN001 - SQLAlchemy connection
+    # Take the write lock at the start: two overlapping runs serialize per transaction instead of
+    # failing with "database is locked" halfway through one.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")

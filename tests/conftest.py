@@ -1,0 +1,64 @@
+"""Shared fixtures: a loopback vendor server, a watchlist writer, and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from monitor.cli import app
+from monitor.demo.server import PolicyServer
+
+
+@pytest.fixture
+def server():
+    with PolicyServer() as srv:
+        yield srv
+
+
+def watchlist_toml(documents: dict[str, str], settings: dict[str, object] | None = None) -> str:
+    """documents: {'acme/privacy': url, ...} → watchlist text, one vendor per prefix."""
+    settings = {"database": "pm.db", "retry_backoff": 0, **(settings or {})}
+    lines = ["[settings]"] + [f"{k} = {json.dumps(v)}" for k, v in settings.items()] + [""]
+    vendors: dict[str, list[tuple[str, str]]] = {}
+    for key, url in documents.items():
+        vendor, doc = key.split("/")
+        vendors.setdefault(vendor, []).append((doc, url))
+    for vendor, docs in vendors.items():
+        lines += ["[[vendors]]", f'id = "{vendor}"', f'name = "{vendor.title()}"', ""]
+        for doc, url in docs:
+            lines += ["[[vendors.documents]]", f'id = "{doc}"', f'url = "{url}"', ""]
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def make_watchlist(tmp_path: Path):
+    def make(documents: dict[str, str], settings: dict[str, object] | None = None) -> Path:
+        path = tmp_path / "watchlist.toml"
+        path.write_text(watchlist_toml(documents, settings), encoding="utf-8")
+        return path
+
+    return make
+
+
+class Cli:
+    """Runs the real Typer app in-process against one watchlist."""
+
+    def __init__(self, watchlist: Path) -> None:
+        self.watchlist = watchlist
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None):
+        return self.runner.invoke(app, ["--watchlist", str(self.watchlist), *args], env=env, catch_exceptions=False)
+
+    def json(self, *args: str):
+        result = self(*args, "--json")
+        assert result.exit_code in (0, 3), result.output
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path / "watchlist.toml")

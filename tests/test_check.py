@@ -1,0 +1,166 @@
+"""`check` end to end against a loopback vendor server and a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+POLICY = """<!doctype html><html><head><script nonce="{{nonce}}">var t = "{{nonce}}";</script></head>
+<body><nav><a href="/">Home</a></nav><main>
+<h1>Example Privacy Policy</h1>
+<p>We collect your email address when you sign up.</p>
+<h2>Sharing</h2>
+<p>We do not sell your personal information.</p>
+<form><input type="hidden" name="csrf" value="{{nonce}}"></form>
+</main><footer>Copyright 2026</footer></body></html>"""
+
+CHANGED = POLICY.replace("We do not sell your personal information.", "We may sell your personal information to data brokers.")
+
+
+@pytest.fixture
+def two_vendors(server, make_watchlist, cli):
+    server.set("/acme/privacy", POLICY)
+    server.set("/beta/privacy", "# Beta policy\n\nWe keep logs for 30 days.\n", content_type="text/markdown")
+    make_watchlist({"acme/privacy": server.url("/acme/privacy"), "beta/privacy": server.url("/beta/privacy")})
+    return server
+
+
+def outcomes(run: dict) -> dict[str, str]:
+    return {d["document"]: d["outcome"] for d in run["documents"]}
+
+
+def test_first_check_stores_a_version_per_document(two_vendors, cli, tmp_path):
+    run = cli.json("check")
+    assert outcomes(run) == {"acme/privacy": "new", "beta/privacy": "new"}
+    assert run["counts"] == {"new": 2, "changed": 0, "unchanged": 0, "failed": 0}
+    shown = cli.json("show", "acme/privacy", "--version", "1")
+    assert shown["document"] == "acme/privacy" and shown["version"] == 1
+    assert "We do not sell your personal information." in shown["text"]
+    assert "Home" not in shown["text"] and "Copyright" not in shown["text"] and "var t" not in shown["text"]
+
+
+def test_unchanged_page_with_fresh_nonces_is_not_a_new_version(two_vendors, cli, tmp_path):
+    cli.json("check")
+    blobs_before = _count(tmp_path / "pm.db", "blob")
+    run = cli.json("check")
+    assert outcomes(run) == {"acme/privacy": "unchanged", "beta/privacy": "unchanged"}
+    assert [v["version"] for v in cli.json("history", "acme/privacy")] == [1]
+    assert _count(tmp_path / "pm.db", "blob") == blobs_before  # no second copy of the page
+    assert two_vendors.hits["/acme/privacy"] == 2
+
+
+def test_a_changed_page_becomes_version_2_and_a_change(two_vendors, cli):
+    cli.json("check")
+    two_vendors.set("/acme/privacy", CHANGED)
+    run = cli.json("check")
+    assert outcomes(run) == {"acme/privacy": "changed", "beta/privacy": "unchanged"}
+    history = cli.json("history", "acme/privacy")
+    assert [v["version"] for v in history] == [1, 2]
+    assert {"version", "sha256", "first_seen", "last_seen", "source", "captured_at"} <= set(history[0])
+    assert history[0]["source"] == "live" and history[0]["sha256"] != history[1]["sha256"]
+    changes = cli.json("changes")
+    assert len(changes) == 1
+    change = changes[0]
+    assert (change["document"], change["from_version"], change["to_version"]) == ("acme/privacy", 1, 2)
+    assert {"detected_at", "material", "severity", "categories", "clauses"} <= set(change)
+    assert "data brokers" in cli.json("show", "acme/privacy")["text"]
+
+
+def test_a_failing_site_is_recorded_and_the_run_goes_on(two_vendors, make_watchlist, cli, tmp_path):
+    make_watchlist({
+        "acme/privacy": two_vendors.url("/acme/privacy"),
+        "gone/privacy": two_vendors.url("/nothing-here"),
+    })
+    result = cli("check", "--json")
+    assert result.exit_code == 3
+    import json
+
+    run = json.loads(result.stdout)
+    assert outcomes(run) == {"acme/privacy": "new", "gone/privacy": "failed"}
+    failed = next(d for d in run["documents"] if d["outcome"] == "failed")
+    assert failed["http_status"] == 404 and "HTTP 404" in failed["error"]
+    cli("check")
+    db = sqlite3.connect(tmp_path / "pm.db")
+    assert db.execute("SELECT consecutive_failures FROM document WHERE id = 'gone/privacy'").fetchone() == (2,)
+    assert db.execute("SELECT status FROM run ORDER BY id").fetchall() == [("partial",), ("partial",)]
+
+
+def test_unreachable_host_fails_that_document_only(server, make_watchlist, cli):
+    server.set("/acme/privacy", POLICY)
+    make_watchlist({"acme/privacy": server.url("/acme/privacy"), "down/privacy": "http://127.0.0.1:9/privacy"}, {"retries": 0})
+    result = cli("check")
+    assert result.exit_code == 3
+    assert "1 new" in result.stdout and "1 failed" in result.stdout
+
+
+def test_conditional_get_uses_the_etag(server, make_watchlist, cli):
+    server.set("/acme/privacy", POLICY.replace("{{nonce}}", "fixed"), etag=True)
+    make_watchlist({"acme/privacy": server.url("/acme/privacy")})
+    cli.json("check")
+    run = cli.json("check")
+    assert outcomes(run) == {"acme/privacy": "unchanged"}
+    assert run["documents"][0]["http_status"] == 304
+    assert server.requests[-1][1].get("If-None-Match", "").startswith('"')
+
+
+def test_history_hangs_on_the_id_not_the_url(server, make_watchlist, cli):
+    server.set("/old/privacy", POLICY)
+    server.set("/new/privacy", CHANGED)
+    make_watchlist({"acme/privacy": server.url("/old/privacy")})
+    cli.json("check")
+    make_watchlist({"acme/privacy": server.url("/new/privacy")})
+    assert outcomes(cli.json("check")) == {"acme/privacy": "changed"}
+    assert [v["url"] for v in cli.json("history", "acme/privacy")] == [server.url("/old/privacy"), server.url("/new/privacy")]
+
+
+def test_check_selected_documents_only(two_vendors, cli):
+    run = cli.json("check", "beta")
+    assert outcomes(run) == {"beta/privacy": "new"}
+    assert two_vendors.hits["/acme/privacy"] == 0
+
+
+def test_unknown_document_is_a_usage_error(two_vendors, cli):
+    result = cli("check", "nobody/privacy")
+    assert result.exit_code == 2
+    assert "'nobody/privacy' is not in the watchlist" in result.stderr
+
+
+def test_summary_is_one_line_when_not_a_terminal(two_vendors, cli):
+    result = cli("check")
+    assert result.exit_code == 0
+    assert result.stdout.count("\n") == 1
+    assert "2 new, 0 changed, 0 unchanged, 0 failed" in result.stdout
+
+
+def test_database_path_precedence(two_vendors, cli, tmp_path):
+    explicit = tmp_path / "explicit.db"
+    from_env = tmp_path / "env.db"
+    cli("--db", str(explicit), "check")
+    cli("check", env={"POLICY_MONITOR_DB": str(from_env)})
+    assert explicit.exists() and from_env.exists()
+    assert not (tmp_path / "pm.db").exists()
+
+
+def test_queries_name_what_is_missing(two_vendors, cli):
+    cli.json("check")
+    result = cli("show", "acme/privacy", "--version", "7")
+    assert result.exit_code == 2 and "acme/privacy has no version 7" in result.stderr
+    result = cli("history", "nobody/privacy")
+    assert result.exit_code == 2 and "no document 'nobody/privacy'" in result.stderr
+
+
+def test_changes_filters(two_vendors, cli):
+    cli.json("check")
+    two_vendors.set("/acme/privacy", CHANGED)
+    cli.json("check")
+    assert len(cli.json("changes", "acme/privacy", "--since", "2000-01-01")) == 1
+    assert cli.json("changes", "--since", "2999-01-01") == []
+    assert cli.json("changes", "beta/privacy") == []
+    result = cli("changes", "--category", "gossip")
+    assert result.exit_code == 2 and "unknown category 'gossip'" in result.stderr
+
+
+def _count(db_path, table: str) -> int:
+    with sqlite3.connect(db_path) as db:
+        return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -1,0 +1,177 @@
+"""The store: the schema as one string, migrations, content addressing, round trips."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor import migrations
+from monitor.errors import StoreError
+from monitor.store import DocumentInfo, Observation, Store
+
+# Changing this string means users' databases change: add a migration step (monitor/migrations.py).
+SCHEMA = """\
+CREATE TABLE blob (
+	sha256 VARCHAR NOT NULL, 
+	size INTEGER NOT NULL, 
+	data BLOB NOT NULL, 
+	PRIMARY KEY (sha256)
+)
+CREATE TABLE change (
+	id INTEGER NOT NULL, 
+	document_id VARCHAR NOT NULL, 
+	from_version INTEGER NOT NULL, 
+	to_version INTEGER NOT NULL, 
+	detected_at DATETIME NOT NULL, 
+	material BOOLEAN NOT NULL, 
+	severity VARCHAR NOT NULL, 
+	categories VARCHAR NOT NULL, 
+	direction VARCHAR NOT NULL, 
+	reason VARCHAR NOT NULL, 
+	clauses VARCHAR NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (document_id, to_version), 
+	FOREIGN KEY(document_id) REFERENCES document (id)
+)
+CREATE TABLE check_result (
+	id INTEGER NOT NULL, 
+	run_id INTEGER NOT NULL, 
+	document_id VARCHAR NOT NULL, 
+	checked_at DATETIME NOT NULL, 
+	outcome VARCHAR NOT NULL, 
+	http_status INTEGER, 
+	error VARCHAR, 
+	version_number INTEGER, 
+	duration_ms INTEGER, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(run_id) REFERENCES run (id), 
+	FOREIGN KEY(document_id) REFERENCES document (id)
+)
+CREATE TABLE document (
+	id VARCHAR NOT NULL, 
+	vendor_id VARCHAR NOT NULL, 
+	vendor_name VARCHAR NOT NULL, 
+	kind VARCHAR NOT NULL, 
+	url VARCHAR NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	etag VARCHAR, 
+	last_modified VARCHAR, 
+	last_checked_at DATETIME, 
+	last_outcome VARCHAR, 
+	last_error VARCHAR, 
+	consecutive_failures INTEGER NOT NULL, 
+	failing_since DATETIME, 
+	PRIMARY KEY (id)
+)
+CREATE TABLE run (
+	id INTEGER NOT NULL, 
+	kind VARCHAR NOT NULL, 
+	started_at DATETIME NOT NULL, 
+	finished_at DATETIME, 
+	status VARCHAR NOT NULL, 
+	pid INTEGER, 
+	new INTEGER NOT NULL, 
+	changed INTEGER NOT NULL, 
+	unchanged INTEGER NOT NULL, 
+	failed INTEGER NOT NULL, 
+	PRIMARY KEY (id)
+)
+CREATE TABLE schema_info (
+	id INTEGER NOT NULL, 
+	version INTEGER NOT NULL, 
+	PRIMARY KEY (id)
+)
+CREATE TABLE version (
+	id INTEGER NOT NULL, 
+	document_id VARCHAR NOT NULL, 
+	number INTEGER NOT NULL, 
+	sha256 VARCHAR NOT NULL, 
+	snapshot_sha256 VARCHAR, 
+	content_type VARCHAR, 
+	url VARCHAR NOT NULL, 
+	source VARCHAR NOT NULL, 
+	captured_at DATETIME NOT NULL, 
+	first_seen DATETIME NOT NULL, 
+	last_seen DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (document_id, number), 
+	FOREIGN KEY(document_id) REFERENCES document (id), 
+	FOREIGN KEY(sha256) REFERENCES blob (sha256), 
+	FOREIGN KEY(snapshot_sha256) REFERENCES blob (sha256)
+)"""
+
+DOC = DocumentInfo("acme/privacy", "acme", "Acme", "privacy", "https://acme.example/privacy")
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "pm.db")
+    s.sync_documents([DOC])
+    yield s
+    s.close()
+
+
+def observe(text: str, outcome: str = "new", raw: bytes | None = None) -> Observation:
+    return Observation(DOC.id, outcome, datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc), http_status=200, text=text, raw=raw, url=DOC.url)
+
+
+def test_schema_is_exactly_this(tmp_path):
+    Store.open(tmp_path / "pm.db").close()
+    with sqlite3.connect(tmp_path / "pm.db") as db:
+        tables = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert db.execute("SELECT version FROM schema_info").fetchone() == (migrations.LATEST,)
+    assert "\n".join(sql for (sql,) in tables) == SCHEMA
+
+
+def test_a_newer_database_is_refused_untouched(tmp_path):
+    Store.open(tmp_path / "pm.db").close()
+    with sqlite3.connect(tmp_path / "pm.db") as db:
+        db.execute("UPDATE schema_info SET version = 99")
+    with pytest.raises(StoreError, match="schema version 99, newer than this policy-monitor"):
+        Store.open(tmp_path / "pm.db")
+    with sqlite3.connect(tmp_path / "pm.db") as db:
+        assert db.execute("SELECT version FROM schema_info").fetchone() == (99,)
+
+
+def test_a_foreign_database_is_refused(tmp_path):
+    with sqlite3.connect(tmp_path / "other.db") as db:
+        db.execute("CREATE TABLE invoices (id INTEGER)")
+    with pytest.raises(StoreError, match="no policy-monitor schema"):
+        Store.open(tmp_path / "other.db")
+
+
+def test_versions_number_up_and_share_identical_texts(store):
+    run = store.start_run("check")
+    assert store.record(run, observe("A\n", raw=b"<p>A</p>")) == 1
+    assert store.record(run, observe("B\n", "changed", raw=b"<p>B</p>")) == 2
+    assert store.record(run, observe("A\n", "changed", raw=b"<p>A</p>")) == 3  # flipped back
+    assert [v.number for v in store.versions(DOC.id)] == [1, 2, 3]
+    assert store.blob_count() == 4  # two texts, two pages: the flip back stored nothing new
+
+
+def test_a_failed_check_keeps_versions_and_counts_failures(store):
+    run = store.start_run("check")
+    store.record(run, observe("A\n"))
+    store.record(run, Observation(DOC.id, "failed", datetime(2026, 11, 22, 9, tzinfo=timezone.utc), error="HTTP 503"))
+    store.record(run, Observation(DOC.id, "failed", datetime(2026, 11, 22, 10, tzinfo=timezone.utc), error="HTTP 503"))
+    doc = store.document(DOC.id)
+    assert (doc.consecutive_failures, doc.last_error, doc.failing_since) == (2, "HTTP 503", datetime(2026, 11, 22, 9, tzinfo=timezone.utc))
+    assert store.text(store.latest_version(DOC.id).sha256) == "A\n"
+    store.record(run, Observation(DOC.id, "unchanged", datetime(2026, 11, 22, 11, tzinfo=timezone.utc)))
+    assert store.document(DOC.id).consecutive_failures == 0
+    assert store.latest_version(DOC.id).last_seen == datetime(2026, 11, 22, 11, tzinfo=timezone.utc)
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(min_size=1))
+def test_a_version_round_trips_byte_for_byte(tmp_path_factory, text):
+    s = Store.open(tmp_path_factory.mktemp("rt") / "pm.db")
+    s.sync_documents([DOC])
+    s.record(s.start_run("check"), observe(text))
+    assert s.text(s.latest_version(DOC.id).sha256) == text
+    s.close()
