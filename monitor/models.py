@@ -79,11 +79,12 @@ class Check(SQLModel, table=True):
     run_id: int = Field(foreign_key="run.id", index=True)
     document_id: str = Field(foreign_key="document.id")
     checked_at: datetime
-    outcome: str  # new | changed | unchanged | failed
+    outcome: str  # new | changed | unchanged | failed (a suspect page fails with its reason)
     http_status: int | None = None
     error: str | None = None
     version_number: int | None = None
     duration_ms: int | None = None
+    suspect_sha256: str | None = None  # text the quality gate held back (not a version, not a blob)
 
 
 class Change(SQLModel, table=True):
@@ -103,3 +104,48 @@ class Change(SQLModel, table=True):
     direction: str
     reason: str
     clauses: str  # JSON list, the engine's ClauseChange dicts
+
+
+class Outbox(SQLModel, table=True):
+    """An event to tell people about, written in the same transaction as what it reports."""
+
+    __tablename__ = "outbox"
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime
+    kind: str  # change | operational
+    document_id: str = Field(foreign_key="document.id", index=True)
+    change_id: int | None = Field(default=None, foreign_key="change.id")
+    severity: str  # for changes: the change's; for operational events: "operational"
+    payload: str  # JSON: what the message needs beyond the change row (operational: incident details)
+    closed_at: datetime | None = None  # every target that wanted it has it (or gave up)
+
+
+class Delivery(SQLModel, table=True):
+    """One event to one notification target. Delivered only on apprise's own success."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (UniqueConstraint("outbox_id", "target_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int = Field(foreign_key="outbox.id", index=True)
+    target_key: str  # sha256 of the target's URL as written (with ${VAR}s): stable, holds no secret
+    status: str = "pending"  # pending | delivered | failed (gave up after max attempts)
+    attempts: int = 0
+    last_error: str | None = None
+    updated_at: datetime
+    delivered_at: datetime | None = None
+
+
+class ArchiveCapture(SQLModel, table=True):
+    """Every archived capture `backfill` has looked at, so a rerun skips it and an interrupted one resumes."""
+
+    __tablename__ = "archive_capture"
+    __table_args__ = (UniqueConstraint("document_id", "timestamp"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: str = Field(foreign_key="document.id", index=True)
+    timestamp: str  # the archive's 14-digit capture time
+    digest: str | None = None
+    captured_at: datetime
+    outcome: str  # imported | duplicate | skipped
+    reason: str | None = None
+    version_number: int | None = None
+    recorded_at: datetime

@@ -12,8 +12,9 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import event, func, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -22,7 +23,7 @@ from sqlmodel import Session, SQLModel, create_engine, select
 from monitor import migrations
 from monitor.engine import Comparison
 from monitor.errors import StoreError, UsageError
-from monitor.models import Blob, Change, Check, Document, Run, SchemaInfo, Version
+from monitor.models import ArchiveCapture, Blob, Change, Check, Document, Outbox, Run, SchemaInfo, Version
 
 # A second writer waits this long for the first to commit before giving up (overlapping runs).
 BUSY_TIMEOUT_MS = 60_000
@@ -74,6 +75,20 @@ class Observation:
     comparison: Comparison | None = None  # old → new, for changed
     duration_ms: int | None = None
     source: str = "live"
+    notify: bool = True  # queue an outbox event for the change (backfill: only with --notify)
+    suspect_sha256: str | None = None  # failed because the quality gate held this text back
+
+
+@dataclass(frozen=True)
+class CaptureRecord:
+    """One archived capture `backfill` looked at, and what became of it."""
+
+    document_id: str
+    timestamp: str  # 14 digits, the archive's key
+    captured_at: datetime
+    outcome: str  # imported | skipped (duplicate is decided by the store)
+    digest: str | None = None
+    reason: str | None = None
 
 
 class Store:
@@ -159,6 +174,7 @@ class Store:
                     error=obs.error,
                     version_number=number or _latest_number(session, obs.document_id),
                     duration_ms=obs.duration_ms,
+                    suspect_sha256=obs.suspect_sha256,
                 )
             )
             return number
@@ -185,21 +201,7 @@ class Store:
             )
         )
         if latest is not None and obs.comparison is not None:
-            cmp = obs.comparison
-            session.add(
-                Change(
-                    document_id=obs.document_id,
-                    from_version=latest.number,
-                    to_version=number,
-                    detected_at=obs.checked_at,
-                    material=cmp.material,
-                    severity=cmp.severity,
-                    categories=json.dumps(list(cmp.categories)),
-                    direction=cmp.direction,
-                    reason=cmp.reason,
-                    clauses=json.dumps(cmp.to_dict()["clauses"], ensure_ascii=False),
-                )
-            )
+            _add_change(session, obs.document_id, latest.number, number, obs.comparison, obs.checked_at, obs.notify)
         return number
 
     @staticmethod
@@ -216,6 +218,107 @@ class Store:
         doc.failing_since = None
         if obs.etag is not None or obs.last_modified is not None or obs.outcome != "unchanged":
             doc.etag, doc.last_modified = obs.etag, obs.last_modified
+
+    def record_capture(
+        self,
+        run_id: int,
+        capture: CaptureRecord,
+        obs: Observation | None,
+        compare: Callable[[str, str], Comparison],
+    ) -> tuple[str, int | None]:
+        """Store one archived capture in one transaction; returns (outcome, version number).
+
+        Versions stay numbered in time order: a capture older than stored versions is inserted
+        before them and later numbers (and their changes) shift up by one. The change that spanned
+        the gap is replaced by the two around the new version. A capture holding the same text as a
+        neighbour only widens that version's first/last seen ("duplicate"). `compare` is the clause
+        engine, passed in so the store stays free of it.
+        """
+        with Session(self.engine) as session, session.begin():
+            done = session.exec(
+                select(ArchiveCapture).where(
+                    ArchiveCapture.document_id == capture.document_id, ArchiveCapture.timestamp == capture.timestamp
+                )
+            ).first()
+            if done is not None:  # imported by an earlier run: idempotent
+                return done.outcome, done.version_number
+            outcome, number = capture.outcome, None
+            if obs is not None and obs.text is not None:
+                outcome, number = self._insert_in_time(session, obs, compare)
+            session.add(
+                ArchiveCapture(
+                    document_id=capture.document_id,
+                    timestamp=capture.timestamp,
+                    digest=capture.digest,
+                    captured_at=capture.captured_at,
+                    outcome=outcome,
+                    reason=capture.reason,
+                    version_number=number,
+                    recorded_at=utcnow(),
+                )
+            )
+            return outcome, number
+
+    def _insert_in_time(self, session: Session, obs: Observation, compare) -> tuple[str, int]:  # noqa: ANN001
+        moment = obs.checked_at
+        versions = list(
+            session.exec(select(Version).where(Version.document_id == obs.document_id).order_by(Version.number))
+        )
+        before = [v for v in versions if _aware(v.captured_at) <= moment]
+        after = [v for v in versions if _aware(v.captured_at) > moment]
+        prev, nxt = (before[-1] if before else None), (after[0] if after else None)
+        text_sha = sha256(obs.text.encode("utf-8"))
+        if prev is not None and prev.sha256 == text_sha:
+            prev.last_seen = max(_aware(prev.last_seen), moment)
+            return "duplicate", prev.number
+        if nxt is not None and nxt.sha256 == text_sha:
+            nxt.captured_at = nxt.first_seen = moment
+            return "duplicate", nxt.number
+        number = prev.number + 1 if prev else 1
+        if nxt is not None:
+            self._shift_up(session, obs.document_id, number, after)
+        _put_blob(session, obs.text.encode("utf-8"))
+        raw_sha = _put_blob(session, obs.raw) if obs.raw is not None else None
+        session.add(
+            Version(
+                document_id=obs.document_id, number=number, sha256=text_sha, snapshot_sha256=raw_sha,
+                content_type=obs.content_type, url=obs.url or "", source=obs.source,
+                captured_at=moment, first_seen=moment, last_seen=moment,
+            )
+        )
+        session.flush()
+        if prev is not None:
+            _add_change(session, obs.document_id, prev.number, number, compare(self._text_in(session, prev.sha256), obs.text), moment, obs.notify)
+        if nxt is not None:
+            _add_change(session, obs.document_id, number, nxt.number, compare(obs.text, self._text_in(session, nxt.sha256)), _aware(nxt.captured_at), obs.notify)
+        return "imported", number
+
+    @staticmethod
+    def _shift_up(session: Session, document_id: str, number: int, later: list[Version]) -> None:
+        """Make room for version `number`: later versions and their changes move up by one."""
+        gap = session.exec(select(Change).where(Change.document_id == document_id, Change.to_version == number)).first()
+        if gap is not None:  # the change across the gap is replaced by the two around the new version
+            session.exec(sa_delete(Outbox).where(Outbox.change_id == gap.id))
+            session.delete(gap)
+            session.flush()
+        changes = session.exec(
+            select(Change).where(Change.document_id == document_id, Change.to_version >= number).order_by(Change.to_version.desc())
+        )
+        for change in changes:  # highest first, so the unique (document, number) keys never collide
+            change.from_version, change.to_version = change.from_version + 1, change.to_version + 1
+            session.flush()
+        for version in sorted(later, key=lambda v: v.number, reverse=True):
+            version.number += 1
+            session.flush()
+
+    @staticmethod
+    def _text_in(session: Session, sha: str) -> str:
+        return zlib.decompress(session.get(Blob, sha).data).decode("utf-8")
+
+    def captures_seen(self, document_id: str) -> set[str]:
+        """Timestamps of the captures `backfill` already looked at for this document."""
+        with Session(self.engine) as session:
+            return set(session.exec(select(ArchiveCapture.timestamp).where(ArchiveCapture.document_id == document_id)))
 
     # --- reads ---------------------------------------------------------------------------------
     def document(self, document_id: str) -> Document:
@@ -302,6 +405,35 @@ class Store:
 
     def iter_tables(self) -> Iterator[str]:
         return iter(sorted(SQLModel.metadata.tables))
+
+
+def _add_change(
+    session: Session, document_id: str, from_n: int, to_n: int, cmp: Comparison, detected_at: datetime, notify: bool
+) -> Change:
+    """A change row, and in the same transaction its outbox event: an alert is never lost."""
+    change = Change(
+        document_id=document_id,
+        from_version=from_n,
+        to_version=to_n,
+        detected_at=detected_at,
+        material=cmp.material,
+        severity=cmp.severity,
+        categories=json.dumps(list(cmp.categories)),
+        direction=cmp.direction,
+        reason=cmp.reason,
+        clauses=json.dumps(cmp.to_dict()["clauses"], ensure_ascii=False),
+    )
+    session.add(change)
+    session.flush()
+    if notify:  # every severity: a target may ask for minor or noise too; routing filters at send time
+        session.add(
+            Outbox(created_at=utcnow(), kind="change", document_id=document_id, change_id=change.id, severity=cmp.severity, payload="{}")
+        )
+    return change
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def _put_blob(session: Session, data: bytes) -> str:

@@ -15,6 +15,20 @@ from monitor.store import DocumentInfo, Observation, Store
 
 # Changing this string means users' databases change: add a migration step (monitor/migrations.py).
 SCHEMA = """\
+CREATE TABLE archive_capture (
+	id INTEGER NOT NULL, 
+	document_id VARCHAR NOT NULL, 
+	timestamp VARCHAR NOT NULL, 
+	digest VARCHAR, 
+	captured_at DATETIME NOT NULL, 
+	outcome VARCHAR NOT NULL, 
+	reason VARCHAR, 
+	version_number INTEGER, 
+	recorded_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (document_id, timestamp), 
+	FOREIGN KEY(document_id) REFERENCES document (id)
+)
 CREATE TABLE blob (
 	sha256 VARCHAR NOT NULL, 
 	size INTEGER NOT NULL, 
@@ -47,9 +61,23 @@ CREATE TABLE check_result (
 	error VARCHAR, 
 	version_number INTEGER, 
 	duration_ms INTEGER, 
+	suspect_sha256 VARCHAR, 
 	PRIMARY KEY (id), 
 	FOREIGN KEY(run_id) REFERENCES run (id), 
 	FOREIGN KEY(document_id) REFERENCES document (id)
+)
+CREATE TABLE delivery (
+	id INTEGER NOT NULL, 
+	outbox_id INTEGER NOT NULL, 
+	target_key VARCHAR NOT NULL, 
+	status VARCHAR NOT NULL, 
+	attempts INTEGER NOT NULL, 
+	last_error VARCHAR, 
+	updated_at DATETIME NOT NULL, 
+	delivered_at DATETIME, 
+	PRIMARY KEY (id), 
+	UNIQUE (outbox_id, target_key), 
+	FOREIGN KEY(outbox_id) REFERENCES outbox (id)
 )
 CREATE TABLE document (
 	id VARCHAR NOT NULL, 
@@ -66,6 +94,19 @@ CREATE TABLE document (
 	consecutive_failures INTEGER NOT NULL, 
 	failing_since DATETIME, 
 	PRIMARY KEY (id)
+)
+CREATE TABLE outbox (
+	id INTEGER NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	kind VARCHAR NOT NULL, 
+	document_id VARCHAR NOT NULL, 
+	change_id INTEGER, 
+	severity VARCHAR NOT NULL, 
+	payload VARCHAR NOT NULL, 
+	closed_at DATETIME, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(document_id) REFERENCES document (id), 
+	FOREIGN KEY(change_id) REFERENCES change (id)
 )
 CREATE TABLE run (
 	id INTEGER NOT NULL, 
@@ -175,3 +216,39 @@ def test_a_version_round_trips_byte_for_byte(tmp_path_factory, text):
     s.record(s.start_run("check"), observe(text))
     assert s.text(s.latest_version(DOC.id).sha256) == text
     s.close()
+
+
+def at(hour: int) -> datetime:
+    return datetime(2020, 1, 1, hour, tzinfo=timezone.utc)
+
+
+def capture(store, run, hour: int, text: str | None):
+    from monitor.engine import compare
+    from monitor.store import CaptureRecord
+
+    record = CaptureRecord(DOC.id, f"20200101{hour:02d}0000", at(hour), "imported" if text else "skipped", reason=None if text else "HTTP 404")
+    obs = Observation(DOC.id, "new", at(hour), text=text, url=DOC.url, source="archive", notify=False) if text else None
+    return store.record_capture(run, record, obs, compare)
+
+
+def test_archived_captures_interleave_in_time_order_and_renumber(store):
+    from monitor.models import Outbox
+    from sqlmodel import Session, select
+
+    run = store.start_run("check")
+    store.record(run, Observation(DOC.id, "new", at(20), text="C live\n", url=DOC.url))
+    backfill = store.start_run("backfill")
+    assert capture(store, backfill, 1, "A old\n") == ("imported", 1)
+    assert capture(store, backfill, 5, "B middle\n") == ("imported", 2)
+    assert capture(store, backfill, 3, "A old\n") == ("duplicate", 1)
+    assert capture(store, backfill, 3, "A old\n") == ("duplicate", 1)  # a rerun adds nothing
+    assert capture(store, backfill, 7, None) == ("skipped", None)
+    versions = store.versions(DOC.id)
+    assert [(v.number, v.source, store.text(v.sha256)) for v in versions] == [
+        (1, "archive", "A old\n"), (2, "archive", "B middle\n"), (3, "live", "C live\n"),
+    ]
+    assert versions[0].last_seen == at(3)
+    assert [(c.from_version, c.to_version) for c in store.changes(DOC.id)] == [(1, 2), (2, 3)]
+    assert store.captures_seen(DOC.id) == {"2020010101" + "0000", "2020010105" + "0000", "2020010103" + "0000", "2020010107" + "0000"}
+    with Session(store.engine) as session:  # historical changes notify nobody unless asked
+        assert list(session.exec(select(Outbox))) == []
