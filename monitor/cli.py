@@ -136,6 +136,7 @@ def check(
     ctx: typer.Context,
     documents: list[str] = typer.Argument(None, help="Vendor ids or 'vendor/document' ids (default: all)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run as JSON."),
+    wait: float = typer.Option(0.0, "--wait", help="If another run holds the database, wait this many seconds for it."),
 ) -> None:
     """Fetch every watched document, store new versions and report what changed.
 
@@ -143,20 +144,24 @@ def check(
 
     Example: policy-monitor check acme/privacy
     """
+    from monitor.lock import RunLock
     from monitor.run import run_check
 
     state = _state(ctx)
     watchlist = state.watchlist()
-    store = state.store()
-    progress = None
-    if not as_json and sys.stderr.isatty():
-        progress = _progress_bar(len(_selected(watchlist, documents)))
-    try:
-        report = run_check(watchlist, store, documents or (), on_result=progress.advance if progress else None)
-    finally:
-        if progress:
-            progress.stop()
-        store.close()
+    selected = _selected(watchlist, documents)
+    with RunLock(state.db_path(), wait=wait):
+        store = state.store()
+        progress = None
+        if not as_json and sys.stderr.isatty():
+            progress = _progress_bar(len(selected))
+        try:
+            store.mark_interrupted_runs()
+            report = run_check(watchlist, store, documents or (), on_result=progress.advance if progress else None)
+        finally:
+            if progress:
+                progress.stop()
+            store.close()
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -208,6 +213,54 @@ def _print_check_summary(report: Any, verbose: bool) -> None:
                        f"{result.change.severity}, {result.change.reason}")
         elif result.outcome == "failed":
             typer.echo(f"  failed   {result.document}: {result.error}")
+
+
+# --- status ------------------------------------------------------------------------------------
+@app.command()
+def status(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show the last run, failing documents, suspect pages and undelivered notifications.
+
+    Exit code 0 when all is well, 3 when something needs attention (usable as a monitoring probe).
+
+    Example: policy-monitor status || echo "policy-monitor needs attention"
+    """
+    from monitor.config import Settings
+    from monitor.status import collect
+
+    state = _state(ctx)
+    settings = state.watchlist().settings if state.watchlist_path.exists() else Settings()
+    store = state.store()
+    try:
+        report = collect(store, settings.failure_alert_after)
+    finally:
+        store.close()
+    if as_json:
+        _print_json(report)
+    else:
+        _print_status(report)
+    raise typer.Exit(EXIT_PARTIAL if report["attention"] else EXIT_OK)
+
+
+def _print_status(report: dict) -> None:
+    last = report["last_run"]
+    if last is None:
+        typer.echo("no run recorded yet: run `policy-monitor check`")
+    else:
+        c = last["counts"]
+        typer.echo(
+            f"last run #{last['id']} ({last['kind']}) {last['status']}, started {last['started_at']}: "
+            f"{c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged, {c['failed']} failed"
+        )
+    typer.echo(f"{report['documents']} documents watched, {len(report['failing'])} failing")
+    for f in report["failing"]:
+        typer.echo(f"  {f['document']}: {f['consecutive_failures']} failed runs since {f['since']}: {f['error']}")
+    d = report["deliveries"]
+    typer.echo(f"notifications: {d['pending']} pending, {d['failed']} failed")
+    for line in report["attention"]:
+        typer.echo(f"attention: {line}")
 
 
 # --- history / show ----------------------------------------------------------------------------

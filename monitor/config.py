@@ -43,7 +43,10 @@ class Settings(_Strict):
     retry_backoff: float = Field(1.0, ge=0, le=60)  # first backoff in seconds, doubled each time
     max_retry_wait: float = Field(30.0, ge=0, le=600)  # a longer Retry-After fails instead of waiting
     user_agent: str = DEFAULT_USER_AGENT
+    document_deadline: float = Field(120.0, gt=0, le=3600)  # one document, retries included, at most this long
     failure_alert_after: int = Field(3, ge=1)  # consecutive failed runs before an operational alert
+    suspect_accept_after: int = Field(3, ge=1)  # a shortened/other-language page seen this many runs in a row is real
+    flap_window_days: float = Field(30.0, ge=0)  # a return to a version seen this recently is a flap, not news
     archive_on_change: bool = False  # ask the archive (Save Page Now) to capture a changed document
 
 

@@ -104,6 +104,7 @@ class Change(SQLModel, table=True):
     direction: str
     reason: str
     clauses: str  # JSON list, the engine's ClauseChange dicts
+    reverts_to: int | None = None  # the new text is that of this earlier version (a flap): not news
 
 
 class Outbox(SQLModel, table=True):

@@ -9,20 +9,24 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta, timezone
 
 import httpx
 
-from monitor.config import Vendor, Watchlist, WatchedDocument, document_key
+from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, document_key
 from monitor.engine import Comparison, compare
 from monitor.errors import ContentError, FetchError, StoreError, UsageError
 from monitor.fetch import Fetcher
 from monitor.pages import page_text
+from monitor.quality import Problem, assess
 from monitor.store import DocumentInfo, Observation, Store, iso, sha256, utcnow
 
 log = logging.getLogger("monitor.run")
 
 OUTCOMES = ("new", "changed", "unchanged", "failed")
+# Quality problems that can be real: a policy that was truly shortened, or moved to another language.
+ACCEPTABLE_WHEN_PERSISTENT = frozenset({"truncated", "language"})
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ async def _check_one(fetcher: Fetcher, store: Store, run_id: int, vendor: Vendor
     row = store.document(key)
     try:
         fetched = await fetcher.fetch(doc.url, etag=row.etag, last_modified=row.last_modified)
-        obs = _observe(store, key, doc, fetched)
+        obs = _observe(store, key, doc, fetched, fetcher.settings)
     except (FetchError, ContentError) as exc:
         obs = Observation(key, "failed", utcnow(), http_status=getattr(exc, "status", None), error=str(exc))
     except StoreError:
@@ -148,8 +152,10 @@ async def _check_one(fetcher: Fetcher, store: Store, run_id: int, vendor: Vendor
         log.exception("unexpected error checking %s", key)
         obs = Observation(key, "failed", utcnow(), error=f"internal error: {type(exc).__name__}: {exc}")
     seconds = time.monotonic() - started
-    obs = Observation(**{**obs.__dict__, "duration_ms": int(seconds * 1000)})
+    obs = replace(obs, duration_ms=int(seconds * 1000))
     number = store.record(run_id, obs)
+    if obs.outcome in ("new", "changed") and number is None:  # an overlapping run stored it first
+        obs = replace(obs, outcome="unchanged", comparison=None)
     if obs.outcome == "failed":
         log.warning("%s failed: %s", key, obs.error)
     return DocumentResult(
@@ -164,16 +170,26 @@ async def _check_one(fetcher: Fetcher, store: Store, run_id: int, vendor: Vendor
     )
 
 
-def _observe(store: Store, key: str, doc: WatchedDocument, fetched) -> Observation:  # noqa: ANN001
+def _observe(store: Store, key: str, doc: WatchedDocument, fetched, settings: Settings) -> Observation:  # noqa: ANN001
     now = utcnow()
     common = dict(http_status=fetched.status, url=fetched.url, etag=fetched.etag, last_modified=fetched.last_modified)
     if fetched.not_modified:
         return Observation(key, "unchanged", now, **common)
     text = page_text(fetched.body, fetched.content_type, fetched.url, doc.select, doc.remove)
+    text_sha = sha256(text.encode("utf-8"))
     latest = store.latest_version(key)
-    if latest is not None and latest.sha256 == sha256(text.encode("utf-8")):
+    if latest is not None and latest.sha256 == text_sha:
         return Observation(key, "unchanged", now, **common)
-    comparison = compare(store.text(latest.sha256), text) if latest is not None else None
+    previous = store.text(latest.sha256) if latest is not None else None
+    problem = assess(text, previous)
+    if problem is not None and not _persistent(store, key, text_sha, problem, settings):
+        return Observation(key, "failed", now, error=f"suspect page: {problem}", suspect_sha256=text_sha, **common)
+    comparison = compare(previous, text) if previous is not None else None
+    reverts_to = _flip_back(store, key, text_sha, now, settings) if latest is not None else None
+    if reverts_to is not None and comparison is not None:
+        comparison = replace(
+            comparison, material=False, severity="noise", reason=f"back to version {reverts_to} ({comparison.reason})"
+        )
     return Observation(
         key,
         "changed" if latest is not None else "new",
@@ -182,5 +198,26 @@ def _observe(store: Store, key: str, doc: WatchedDocument, fetched) -> Observati
         raw=fetched.body,
         content_type=fetched.content_type,
         comparison=comparison,
+        reverts_to=reverts_to,
         **common,
     )
+
+
+def _persistent(store: Store, key: str, text_sha: str, problem: Problem, settings: Settings) -> bool:
+    """A page that is shorter or in another language for several runs in a row is the new policy.
+
+    Walls and error pages never become versions, however long they stay.
+    """
+    if problem.kind not in ACCEPTABLE_WHEN_PERSISTENT:
+        return False
+    earlier = store.recent_suspects(key, settings.suspect_accept_after - 1)
+    return len(earlier) == settings.suspect_accept_after - 1 and all(sha == text_sha for sha in earlier)
+
+
+def _flip_back(store: Store, key: str, text_sha: str, now, settings: Settings) -> int | None:  # noqa: ANN001
+    """The number of a recent earlier version with this very text: the page flipped back."""
+    earlier = store.version_with_text(key, text_sha)
+    if earlier is None:
+        return None
+    last_seen = earlier.last_seen if earlier.last_seen.tzinfo else earlier.last_seen.replace(tzinfo=timezone.utc)
+    return earlier.number if now - last_seen <= timedelta(days=settings.flap_window_days) else None

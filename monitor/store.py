@@ -9,7 +9,7 @@ import hashlib
 import json
 import os
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
@@ -23,7 +23,7 @@ from sqlmodel import Session, SQLModel, create_engine, select
 from monitor import migrations
 from monitor.engine import Comparison
 from monitor.errors import StoreError, UsageError
-from monitor.models import ArchiveCapture, Blob, Change, Check, Document, Outbox, Run, SchemaInfo, Version
+from monitor.models import ArchiveCapture, Blob, Change, Check, Delivery, Document, Outbox, Run, SchemaInfo, Version
 
 # A second writer waits this long for the first to commit before giving up (overlapping runs).
 BUSY_TIMEOUT_MS = 60_000
@@ -77,6 +77,7 @@ class Observation:
     source: str = "live"
     notify: bool = True  # queue an outbox event for the change (backfill: only with --notify)
     suspect_sha256: str | None = None  # failed because the quality gate held this text back
+    reverts_to: int | None = None  # the text is that of this earlier version: a flip back, not news
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,14 @@ class Store:
             session.flush()
             return run.id
 
+    def mark_interrupted_runs(self) -> int:
+        """Runs left 'running' by a process that died (killed, rebooted). Call while holding the run lock."""
+        with Session(self.engine) as session, session.begin():
+            stale = list(session.exec(select(Run).where(Run.status == "running")))
+            for run in stale:
+                run.status = "interrupted"
+            return len(stale)
+
     def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
         status = "partial" if counts.get("failed") else "ok"
         with Session(self.engine) as session, session.begin():
@@ -157,10 +166,14 @@ class Store:
             if doc is None:
                 raise StoreError(f"document {obs.document_id!r} is not in the database")
             number = None
+            latest = _latest(session, obs.document_id)
+            if obs.outcome in ("new", "changed") and latest is not None and obs.text is not None \
+                    and latest.sha256 == sha256(obs.text.encode("utf-8")):
+                # An overlapping run stored this very text since we looked: not a second version.
+                obs = replace(obs, outcome="unchanged", comparison=None)
             if obs.outcome in ("new", "changed"):
                 number = self._add_version(session, obs)
             elif obs.outcome == "unchanged":
-                latest = _latest(session, obs.document_id)
                 if latest is not None:
                     latest.last_seen = obs.checked_at
             self._update_document(doc, obs)
@@ -201,7 +214,10 @@ class Store:
             )
         )
         if latest is not None and obs.comparison is not None:
-            _add_change(session, obs.document_id, latest.number, number, obs.comparison, obs.checked_at, obs.notify)
+            _add_change(
+                session, obs.document_id, latest.number, number, obs.comparison, obs.checked_at,
+                notify=obs.notify and obs.reverts_to is None, reverts_to=obs.reverts_to,
+            )
         return number
 
     @staticmethod
@@ -315,6 +331,28 @@ class Store:
     def _text_in(session: Session, sha: str) -> str:
         return zlib.decompress(session.get(Blob, sha).data).decode("utf-8")
 
+    def version_with_text(self, document_id: str, sha: str) -> Version | None:
+        """The latest version of this document holding exactly this text, if any."""
+        with Session(self.engine) as session:
+            query = (
+                select(Version)
+                .where(Version.document_id == document_id, Version.sha256 == sha)
+                .order_by(Version.number.desc())
+                .limit(1)
+            )
+            return session.exec(query).first()
+
+    def recent_suspects(self, document_id: str, limit: int) -> list[str | None]:
+        """suspect_sha256 of the document's last `limit` checks, newest first (None: not suspect)."""
+        with Session(self.engine) as session:
+            query = (
+                select(Check.suspect_sha256)
+                .where(Check.document_id == document_id)
+                .order_by(Check.id.desc())
+                .limit(limit)
+            )
+            return list(session.exec(query))
+
     def captures_seen(self, document_id: str) -> set[str]:
         """Timestamps of the captures `backfill` already looked at for this document."""
         with Session(self.engine) as session:
@@ -387,6 +425,13 @@ class Store:
             rows = [r for r in rows if category in json.loads(r.categories)]
         return rows
 
+    def delivery_counts(self) -> dict[str, int]:
+        with Session(self.engine) as session:
+            rows = session.exec(select(Delivery.status, func.count()).group_by(Delivery.status))
+            counts = {status: n for status, n in rows}
+            unsent = session.exec(select(func.count()).select_from(Outbox).where(Outbox.closed_at.is_(None))).one()
+        return {"pending": counts.get("pending", 0), "failed": counts.get("failed", 0), "open_events": unsent}
+
     def runs(self, limit: int = 10) -> list[Run]:
         with Session(self.engine) as session:
             return list(session.exec(select(Run).order_by(Run.id.desc()).limit(limit)))
@@ -408,7 +453,14 @@ class Store:
 
 
 def _add_change(
-    session: Session, document_id: str, from_n: int, to_n: int, cmp: Comparison, detected_at: datetime, notify: bool
+    session: Session,
+    document_id: str,
+    from_n: int,
+    to_n: int,
+    cmp: Comparison,
+    detected_at: datetime,
+    notify: bool,
+    reverts_to: int | None = None,
 ) -> Change:
     """A change row, and in the same transaction its outbox event: an alert is never lost."""
     change = Change(
@@ -422,6 +474,7 @@ def _add_change(
         direction=cmp.direction,
         reason=cmp.reason,
         clauses=json.dumps(cmp.to_dict()["clauses"], ensure_ascii=False),
+        reverts_to=reverts_to,
     )
     session.add(change)
     session.flush()

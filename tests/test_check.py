@@ -9,11 +9,24 @@ import pytest
 POLICY = """<!doctype html><html><head><script nonce="{{nonce}}">var t = "{{nonce}}";</script></head>
 <body><nav><a href="/">Home</a></nav><main>
 <h1>Example Privacy Policy</h1>
-<p>We collect your email address when you sign up.</p>
+<p>We collect your email address and company name when you sign up for an account.</p>
+<p>We use this information to provide the service and to answer your support requests.</p>
 <h2>Sharing</h2>
 <p>We do not sell your personal information.</p>
+<p>We share data only with the hosting providers that run our servers on our behalf.</p>
+<h2>Retention</h2>
+<p>We delete server logs after thirty days and account data when you close your account.</p>
 <form><input type="hidden" name="csrf" value="{{nonce}}"></form>
 </main><footer>Copyright 2026</footer></body></html>"""
+
+BETA = """# Beta privacy notice
+
+Beta keeps the messages you send through its widget for as long as your workspace exists.
+
+- We record the browser language and an approximate location for each visitor.
+- We keep access logs for thirty days, then delete them for good.
+- We never show advertising inside the widget or to the people who use it.
+"""
 
 CHANGED = POLICY.replace("We do not sell your personal information.", "We may sell your personal information to data brokers.")
 
@@ -21,7 +34,7 @@ CHANGED = POLICY.replace("We do not sell your personal information.", "We may se
 @pytest.fixture
 def two_vendors(server, make_watchlist, cli):
     server.set("/acme/privacy", POLICY)
-    server.set("/beta/privacy", "# Beta policy\n\nWe keep logs for 30 days.\n", content_type="text/markdown")
+    server.set("/beta/privacy", BETA, content_type="text/markdown")
     make_watchlist({"acme/privacy": server.url("/acme/privacy"), "beta/privacy": server.url("/beta/privacy")})
     return server
 

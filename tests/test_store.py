@@ -47,6 +47,7 @@ CREATE TABLE change (
 	direction VARCHAR NOT NULL, 
 	reason VARCHAR NOT NULL, 
 	clauses VARCHAR NOT NULL, 
+	reverts_to INTEGER, 
 	PRIMARY KEY (id), 
 	UNIQUE (document_id, to_version), 
 	FOREIGN KEY(document_id) REFERENCES document (id)

@@ -1,0 +1,540 @@
+"""A fetched page → canonical text: decode the bytes, tell the format, keep the main content only.
+
+Canonical text, the contract with the clause engine (`clauses.py`):
+
+    # Heading                 `#` × level (h1..h6, role=heading aria-level)
+
+    A paragraph on one line, whitespace collapsed.
+    A <br> starts a new line within its block.
+
+    - list item               one list is one block; ordered lists also use `-`, so a renumbering
+      - nested item           is never a change; two spaces per nesting level
+    Name | Purpose | Expiry   a table is one block, one row per line, cells joined by ` | `
+    Term                      a definition list is one block: term and definition on their own lines
+    Definition
+
+Blocks are separated by one blank line. Inline markup is dropped to its text; link targets are not kept.
+Blockquote, pre, address, figcaption and details/summary come out as paragraphs.
+
+Everything here is pure: bytes or text in, text out. `normalize.normalize_text` runs afterwards.
+
+    >>> extract_text("<main><h2>Sharing</h2><p>We <b>never</b> sell data.</p></main>", "html")
+    '## Sharing\\n\\nWe never sell data.\\n'
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import cssselect
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+from monitor.errors import ConfigError, ContentError
+
+FORMATS = ("html", "markdown", "text", "pdf")
+
+# --- decoding -----------------------------------------------------------------------------------
+
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([^"';,\s]+)""", re.I)
+# Both `<meta charset=x>` and `<meta http-equiv=Content-Type content="text/html; charset=x">`,
+# and an XML declaration's encoding for XHTML served without a header charset.
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([-\w.:]+)|<\?xml[^>]*?encoding\s*=\s*["']([-\w.:]+)""",
+    re.I,
+)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts the same way
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Codecs Python knows but no web page can mean: a label naming one is treated as bogus.
+# (utf-7 is also refused by browsers, as an XSS vector.)
+_WIDE_CODECS = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be"]
+_NOT_A_PAGE_CODEC = frozenset({"utf-7", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined"})
+
+
+def _decode(raw: bytes, label: str, *, in_page: bool = False) -> str | None:
+    """`raw` decoded as the charset `label` names; None when the label is unknown or unusable."""
+    try:
+        codec = codecs.lookup(label.strip().lower()).name
+        if codec in _NOT_A_PAGE_CODEC:
+            return None
+        # As in browsers (WHATWG Encoding): these labels really mean windows-1252, which servers
+        # mislabel all the time; decoding as latin-1 would turn its curly quotes into C1 controls.
+        if codec in ("latin-1", "iso8859-1", "ascii"):
+            codec = "cp1252"
+        # A page whose meta tag we could read as ASCII is not UTF-16/32, whatever the tag says.
+        if in_page and codec.startswith(("utf-16", "utf-32")):
+            codec = "utf-8"
+        return raw.decode(codec, "replace")
+    except (LookupError, ValueError):  # unknown, or a text-transform codec ("rot13", "base64"...)
+        return None
+
+
+def decode_body(raw: bytes, content_type: str | None) -> str:
+    """Bytes → text. Never raises on a bad or missing charset.
+
+    Order: a byte-order mark (unambiguous, and what browsers trust first), the Content-Type charset,
+    a `<meta>` charset in the first 4 KB, strict UTF-8, charset_normalizer, then UTF-8 with
+    replacement characters.
+
+    >>> decode_body("é".encode("cp1252"), "text/html; charset=iso-8859-1")
+    'é'
+    """
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            return raw[len(bom) :].decode(codec, "replace")
+    m = _HEADER_CHARSET.search(content_type or "")
+    text = _decode(raw, m.group(1)) if m else None
+    if text is not None:
+        return text
+    m = _META_CHARSET.search(raw[:4096])
+    text = _decode(raw, (m.group(1) or m.group(2)).decode("ascii", "replace"), in_page=True) if m else None
+    if text is not None:
+        return text
+    try:
+        # Most undeclared pages are UTF-8 (or ASCII); this is exact and far cheaper than detection.
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":  # cut by the size cap mid-character: still UTF-8
+            return raw.decode("utf-8", "replace")
+    import charset_normalizer  # only pages with no declared charset and non-UTF-8 bytes get here
+
+    # A page without a BOM is never UTF-16/32 in practice, but short inputs can look like it.
+    best = charset_normalizer.from_bytes(raw, cp_exclusion=_WIDE_CODECS).best()
+    if best is not None:
+        return str(best)
+    return raw.decode("utf-8", "replace")
+
+
+# --- format -------------------------------------------------------------------------------------
+
+_MEDIA_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/markdown": "markdown",
+                "text/x-markdown": "markdown", "application/pdf": "pdf", "application/x-pdf": "pdf"}  # fmt: skip
+_EXTENSIONS = {"html": "html", "htm": "html", "xhtml": "html", "md": "markdown", "markdown": "markdown",
+               "txt": "text", "pdf": "pdf"}  # fmt: skip
+_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,10})$")
+_HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
+
+
+def detect_format(content_type: str | None, name: str = "", head: str = "") -> str:
+    """'html' | 'markdown' | 'text' | 'pdf': media type, else file/URL extension, else sniffing.
+
+    text/plain is taken as a hint only: raw file hosts serve markdown as text/plain, and a misconfigured
+    server may serve a whole HTML page as text/plain.
+
+    >>> detect_format("text/plain", "https://example.com/legal/privacy.md?ref=1")
+    'markdown'
+    """
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media in _MEDIA_TYPES:
+        return _MEDIA_TYPES[media]
+    path = re.split(r"[?#]", name, maxsplit=1)[0]
+    m = _EXTENSION.search(path.rsplit("/", 1)[-1])
+    if m and m.group(1).lower() in _EXTENSIONS:
+        return _EXTENSIONS[m.group(1).lower()]
+    start = head.lstrip("\ufeff \t\r\n")
+    if start.startswith("%PDF"):
+        return "pdf"
+    if _HTML_START.match(start):
+        return "html"
+    # Without a media type, HTML may open with a comment or a stray line before <!doctype>.
+    if media != "text/plain" and _HTML_START.search(start[:1024]):
+        return "html"
+    return "text"
+
+
+# --- selectors ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _compile(selector: str) -> CSSSelector:
+    return CSSSelector(selector, translator="html")
+
+
+def validate_selector(selector: str) -> str | None:
+    """None when the CSS selector compiles, else a short reason (for config validation)."""
+    if not selector.strip():
+        return "the selector is empty"
+    try:
+        _compile(selector)
+    except cssselect.SelectorError as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def _select(root: etree._Element, selector: str) -> list[etree._Element]:
+    problem = validate_selector(selector)
+    if problem:
+        raise ConfigError(f"invalid CSS selector {selector!r}: {problem}", "fix the selector in the watchlist")
+    return _compile(selector)(root)
+
+
+# --- what never counts as content ---------------------------------------------------------------
+
+_DROP_TAGS = frozenset(
+    "head title meta link base script style noscript template svg math canvas iframe frame frameset object "
+    "embed applet audio video source track map img picture input select textarea button option optgroup "
+    "datalist output progress meter dialog nav aside".split()
+)
+_DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "dialog", "alertdialog", "search"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SKIP_LINK = re.compile(r"\s*(?:skip|jump)\s+(?:to|navigation)\b", re.I)
+
+# Consent managers by name, and a consent word next to a banner word ("cookie-banner", "gdpr-notice").
+# A bare "cookies" or "consent" id is left alone: it is as likely to be the policy's own section anchor.
+_CMP_NAMES = (
+    "onetrust", "optanon", "cookiebot", "cybot", "didomi", "usercentrics", "trustarc", "truste-", "truste_",
+    "qc-cmp", "osano", "iubenda", "cookieyes", "cmplz", "cookieconsent", "cookie-consent",
+    "cookie_consent", "cookielaw", "cc-window", "cc-banner", "termly-",
+)  # fmt: skip
+_CONSENT_WORDS = ("cookie", "consent", "gdpr", "ccpa")
+_BANNER_WORDS = ("banner", "bar", "notice", "notif", "popup", "pop-up", "modal", "overlay", "dialog", "prompt",
+                 "alert", "toast", "sdk", "manager", "preferences", "wall")  # fmt: skip
+# ...unless the token names the policy itself or its cookie table ("cookie-policy", "cookies-table").
+_SECTION_WORDS = ("policy", "policies", "statement", "table", "list", "declaration", "section", "content")
+
+
+@lru_cache(maxsize=4096)
+def _banner_like(value: str) -> bool:
+    """Whether an id/class attribute value names a cookie or consent banner."""
+    for token in value.lower().split():
+        if any(w in token for w in _SECTION_WORDS):
+            continue
+        if any(n in token for n in _CMP_NAMES):
+            return True
+        if any(w in token for w in _CONSENT_WORDS) and any(w in token for w in _BANNER_WORDS):
+            return True
+    return False
+
+
+def _dropped(el: etree._Element, tag: str) -> bool:
+    if tag in _DROP_TAGS:
+        return True
+    attrib = el.attrib
+    if not attrib:
+        return False
+    get = attrib.get
+    hidden = get("hidden")
+    if hidden is not None and hidden.strip().lower() != "until-found":  # until-found is searchable text
+        return True
+    if get("aria-hidden", "").strip().lower() == "true":
+        return True
+    style = get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    role = get("role")
+    if role and role.strip().lower() in _DROP_ROLES:
+        return True
+    for name in ("id", "class"):
+        value = get(name)
+        if value and _banner_like(value):
+            return True
+    if tag == "a" and get("href", "").startswith("#") and _SKIP_LINK.match("".join(el.itertext())):
+        return True
+    return False
+
+
+# --- main content -------------------------------------------------------------------------------
+
+
+def _usable(el: etree._Element) -> bool:
+    """Not hidden itself, not inside something that is never content (template, noscript...)."""
+    if el.get("hidden") is not None or el.get("aria-hidden", "").strip().lower() == "true":
+        return False
+    if _HIDDEN_STYLE.search(el.get("style", "")):
+        return False
+    return not any(isinstance(a.tag, str) and a.tag in _DROP_TAGS for a in el.iterancestors())
+
+
+def _main_content(root: etree._Element) -> tuple[list[etree._Element], bool]:
+    """The content roots, and whether page-level header/footer must still be dropped (body fallback)."""
+    for el in root.iter("main"):
+        if _usable(el):
+            return [el], False
+    for el in root.xpath("//*[@role='main']"):
+        if _usable(el):
+            return [el], False
+    articles = [a for a in root.iter("article") if _usable(a) and next(a.iterancestors("article"), None) is None]
+    if len(articles) == 1:
+        return articles, False
+    body = root.find("body")
+    return [body if body is not None else root], True
+
+
+def _outermost(elements: Iterable[etree._Element]) -> list[etree._Element]:
+    """Drop matches nested in another match, so no text comes out twice."""
+    chosen = list(elements)
+    ids = {id(e) for e in chosen}
+    return [e for e in chosen if not any(id(a) in ids for a in e.iterancestors())]
+
+
+# --- the walk -----------------------------------------------------------------------------------
+
+_BREAK = "\x00"  # a <br>: libxml2 never leaves NUL in text, so this marker cannot collide
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_SECTIONING = frozenset({"article", "section", "main"})
+_INLINE = frozenset(
+    "a abbr b bdi bdo cite code data del dfn em font i ins kbd label mark q s samp small span strong sub sup "
+    "time tt u var wbr big nobr".split()
+)
+_LAYOUT_MARKERS = ("h1", "h2", "h3", "h4", "h5", "h6", "table")
+
+
+# What to do when an element ends, after its children.
+_FLUSH, _FLUSH_LINE, _END_BLOCK, _SPACE, _ROW, _CELL, _LIST = range(7)
+
+
+class _Walker:
+    """One pass over the content tree, building blocks of lines.
+
+    Iterative, with an explicit stack: pages nested a few hundred levels deep exist, and would exhaust
+    Python's recursion limit. `enter` works before an element's children and names what `leave` does
+    after them; `leave` also restores the state the element started with.
+    """
+
+    def __init__(self, drop_page_chrome: bool) -> None:
+        self.blocks: list[list[str]] = []
+        self.group: list[str] | None = None  # the open list/table/dl block
+        self.buf: list[str] = []
+        self.prefix = ""
+        self.inline = 0  # > 0: inside a heading, item, cell or term, where blocks are only spaces
+        self.item_inline = -1  # the `inline` level of the current <li>'s own text
+        self.list_depth = 0
+        self.pre = 0
+        self.sectioning = 0
+        self.row: list[str] | None = None
+        self.tables: list[bool] = []  # per open table: True when it holds data, False for layout
+        self.drop_page_chrome = drop_page_chrome
+
+    def state(self) -> tuple[object, ...]:
+        return (self.prefix, self.inline, self.item_inline, self.list_depth, self.pre, self.sectioning,
+                self.row, len(self.tables))  # fmt: skip
+
+    def restore(self, state: tuple[object, ...]) -> None:
+        (self.prefix, self.inline, self.item_inline, self.list_depth, self.pre, self.sectioning,
+         self.row, n) = state  # type: ignore[assignment]  # fmt: skip
+        del self.tables[n:]  # type: ignore[misc]
+
+    # output
+
+    def flush(self, grouped: bool = False) -> None:
+        if not self.buf:
+            return
+        text = "".join(self.buf)
+        self.buf.clear()
+        lines = [line for line in (" ".join(part.split()) for part in text.split(_BREAK)) if line]
+        if not lines:
+            return
+        lines[0] = self.prefix + lines[0]
+        if grouped:
+            if self.group is None:
+                self.group = []
+                self.blocks.append(self.group)
+            self.group.extend(lines)
+        else:
+            self.group = None
+            self.blocks.append(lines)
+
+    def end_block(self) -> None:
+        self.flush()
+        self.group = None
+
+    def text(self) -> str:
+        return "\n\n".join("\n".join(block) for block in self.blocks) + ("\n" if self.blocks else "")
+
+    # traversal
+
+    def add(self, s: str | None) -> None:
+        if s:
+            self.buf.append(s.replace("\n", _BREAK) if self.pre and not self.inline else s)
+
+    def walk(self, root: etree._Element) -> None:
+        """Walk one content root (never itself tested for dropping: it was chosen as content)."""
+        state = self.state()
+        stack = [(iter(root), self.enter(root, root.tag), state, root)]
+        self.add(root.text)
+        while stack:
+            children, action, state, el = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                self.leave(action, state)
+                if stack:  # the root's tail lies outside the content
+                    self.add(el.tail)
+                continue
+            tag = child.tag
+            if not isinstance(tag, str) or _dropped(child, tag) or self.page_chrome(tag):
+                self.add(child.tail)
+            elif tag == "br":
+                self.buf.append(" " if self.inline else _BREAK)
+                self.add(child.tail)
+            elif tag in _INLINE:  # changes no state: nothing to save or restore
+                stack.append((iter(child), None, None, child))
+                self.add(child.text)
+            else:
+                state = self.state()
+                stack.append((iter(child), self.enter(child, tag), state, child))
+                self.add(child.text)
+
+    def page_chrome(self, tag: str) -> bool:
+        return self.drop_page_chrome and self.sectioning == 0 and tag in ("header", "footer")
+
+    def enter(self, el: etree._Element, tag: str) -> int:
+        inline = self.inline
+        if tag in ("ul", "ol", "menu", "dir") and (not inline or inline == self.item_inline):
+            if inline:  # nested directly in an item: the item's own text so far becomes its line
+                self.flush(grouped=True)
+                self.inline, self.item_inline = 0, -1
+            else:
+                self.flush()
+                if self.list_depth == 0:
+                    self.group = None
+            self.list_depth += 1
+            return _LIST
+        if tag == "li" and (not inline or inline == self.item_inline):
+            self.flush(grouped=bool(inline))
+            self.prefix = "  " * max(self.list_depth - 1, 0) + "- "
+            self.inline = self.item_inline = inline + 1
+            return _FLUSH_LINE
+        if tag in _HEADINGS or el.get("role", "").strip().lower() == "heading":
+            if not inline:
+                self.flush()
+                self.prefix = "#" * (_HEADINGS.get(tag) or _aria_level(el.get("aria-level"))) + " "
+                self.inline += 1
+                return _FLUSH
+        elif tag == "table" and not inline:
+            # A page laid out in a table holds headings or tables in its cells: read its cells as blocks.
+            data = not any(next(cell.iter(*_LAYOUT_MARKERS), None) is not None for cell in el.iter("td", "th"))
+            self.end_block()
+            self.tables.append(data)
+            self.row = None
+            return _END_BLOCK
+        elif tag == "tr" and self.tables and self.tables[-1] and not inline:
+            self.flush()
+            self.row = []
+            return _ROW
+        elif tag in ("td", "th") and self.row is not None and not inline:
+            self.buf.clear()  # whitespace between cells
+            self.inline += 1
+            return _CELL
+        elif tag in ("dt", "dd") and not inline:
+            self.flush()
+            self.inline += 1
+            return _FLUSH_LINE
+        elif tag == "dl" and not inline:
+            self.end_block()
+            return _END_BLOCK
+        if inline:
+            self.buf.append(" ")
+            return _SPACE
+        self.flush()
+        self.sectioning += tag in _SECTIONING
+        self.pre += tag in ("pre", "listing", "xmp", "plaintext")
+        return _FLUSH
+
+    def leave(self, action: int | None, state: tuple[object, ...] | None) -> None:
+        if state is None:
+            return
+        if action == _FLUSH:
+            self.flush()
+        elif action == _FLUSH_LINE:
+            self.flush(grouped=True)
+        elif action == _SPACE:
+            self.buf.append(" ")
+        elif action == _ROW:
+            self.buf.clear()
+            if self.row and any(self.row):
+                self.buf.append(" | ".join(self.row))
+                self.flush(grouped=True)
+        elif action == _CELL:
+            if self.row is not None:
+                self.row.append(" ".join("".join(self.buf).split()))
+            self.buf.clear()
+        self.restore(state)
+        if action == _END_BLOCK or action == _LIST and not self.inline and self.list_depth == 0:
+            self.end_block()
+
+
+def _aria_level(value: str | None) -> int:
+    try:
+        return min(max(int(value or "2"), 1), 6)
+    except ValueError:
+        return 2
+
+
+# --- entry point --------------------------------------------------------------------------------
+
+# A plain etree parser, not lxml.html's: its per-element Python class lookup triples the walk's cost.
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
+
+def _parse(text: str) -> etree._Element | None:
+    # Parsing UTF-8 bytes with the encoding fixed: a str with an XML declaration is refused by lxml,
+    # and a <meta charset> must not make libxml2 re-decode text that is already decoded.
+    if not text.strip():
+        return None
+    root = etree.fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
+    return root  # None when libxml2 found no element at all
+
+
+def extract_text(text: str, fmt: str, *, select: str | None = None, remove: Sequence[str] = ()) -> str:
+    """The canonical text of a page's main content (see the module docstring).
+
+    markdown and text come back as they are: normalize_text does their cleanup and the clause engine
+    reads markdown itself.
+    """
+    if fmt in ("markdown", "text"):
+        return text
+    if fmt == "pdf":
+        raise ContentError("the document is a PDF", "PDF policies are not supported yet")
+    if fmt != "html":
+        raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    root = _parse(text)
+    if root is None:
+        if select:
+            raise _nothing_matched(select)
+        return ""
+    if select:
+        roots, chrome = _outermost(_select(root, select)), False
+        if not roots:
+            raise _nothing_matched(select)
+    else:
+        roots, chrome = _main_content(root)
+    removed = [el for selector in remove for base in roots for el in _select(base, selector)]
+    roots = [r for r in roots if r not in removed]
+    for el in removed:
+        _drop_tree(el)
+    walker = _Walker(drop_page_chrome=chrome)
+    for base in roots:
+        walker.walk(base)
+        walker.end_block()
+    return walker.text()
+
+
+def _drop_tree(el: etree._Element) -> None:
+    """Remove an element but keep its tail text, which belongs to its parent (lxml.html's drop_tree)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _nothing_matched(select: str) -> ContentError:
+    return ContentError(
+        f"selector {select!r} matched nothing on the page",
+        "the site's markup may have changed: check the document's `select` in the watchlist, "
+        "or remove it to let the main content be found automatically",
+    )

@@ -1,0 +1,96 @@
+"""The quality gate: is this text the policy at all? Pure; runs before a text may become a version.
+
+Junk is not a version. An outage page, a login/consent/bot wall, a page that lost most of its text,
+or one in another language is recorded as a *suspect* check instead, and raises no alert. The rules
+are deliberately conservative: wall and error phrases only count on a short page, because a real
+policy may well say "access denied" or "page not found" somewhere in its thousands of words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A page this short (in characters) is judged by its phrases; a longer one is taken as content.
+SHORT_PAGE = 3000
+# The new text keeping less than this share of the previous version's length is "truncated".
+TRUNCATED_RATIO = 0.5
+# Fewer sentence-like lines than this and there is no policy on the page (navigation only).
+MIN_SENTENCES = 3
+
+WALL_PHRASES = {
+    "bot_wall": (
+        "just a moment", "checking your browser", "verify you are human", "are you a robot",
+        "enable javascript and cookies", "please enable javascript", "unusual traffic", "captcha",
+        "attention required", "access denied", "request blocked", "ddos protection",
+    ),
+    "login_wall": ("sign in to continue", "log in to continue", "please log in", "please sign in", "login required"),
+    "consent_wall": ("before you continue", "accept cookies to continue", "consent to continue"),
+    "error_page": (
+        "page not found", "404 not found", "not found", "isn't available right now", "is not available right now",
+        "service unavailable", "internal server error", "bad gateway", "gateway timeout", "something went wrong",
+        "temporarily unavailable", "under maintenance", "an error occurred", "error 404", "error 500", "error 503",
+    ),
+}
+
+# Short function words: enough to tell the usual policy languages apart with no model to download.
+STOPWORDS = {
+    "en": "the and of to we you your our with for that this is are or by in on may not",
+    "de": "und der die das wir sie ihre mit für ist nicht von zu den dem auf oder",
+    "fr": "et les des vous nous vos pour avec est dans sur une par pas aux ou",
+    "es": "y los las de que con para por una sus nuestra como del usted o",
+    "pt": "e os as de que com para por uma seus nossa como do você ou não",
+    "it": "e il la di che con per una suoi nostra come del sono o non",
+    "nl": "en de het van wij u uw met voor dat is zijn niet op of",
+}
+_STOPWORDS = {lang: frozenset(words.split()) for lang, words in STOPWORDS.items()}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_SENTENCE_LINE = re.compile(r"\w[^\n]{40,}[.:;!?)]\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # bot_wall | login_wall | consent_wall | error_page | empty | truncated | language
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind.replace('_', ' ')}: {self.detail}"
+
+
+def assess(text: str, previous: str | None = None) -> Problem | None:
+    """None when `text` looks like the policy; else what is wrong with it.
+
+    >>> assess("Just a moment... Checking your browser").kind
+    'bot_wall'
+    """
+    lowered = text.lower()
+    if len(text) < SHORT_PAGE:
+        for kind, phrases in WALL_PHRASES.items():
+            for phrase in phrases:
+                if phrase in lowered:
+                    return Problem(kind, f"the page says {phrase!r} and holds only {len(text)} characters")
+    sentences = len(_SENTENCE_LINE.findall(text))
+    if sentences < MIN_SENTENCES and len(text) < SHORT_PAGE:
+        return Problem("empty", f"only {sentences} sentence-like lines in {len(text)} characters")
+    if previous:
+        if len(text) < TRUNCATED_RATIO * len(previous):
+            share = len(text) / len(previous)
+            return Problem("truncated", f"{len(text)} characters, {share:.0%} of the previous version's {len(previous)}")
+        before, after = language(previous), language(text)
+        if before and after and before != after:
+            return Problem("language", f"the text is in {after!r}, the previous version in {before!r}")
+    return None
+
+
+def language(text: str, sample: int = 20000) -> str | None:
+    """The likeliest language among STOPWORDS' by function-word hits; None when unclear."""
+    words = _WORD.findall(text[:sample].lower())
+    if len(words) < 50:
+        return None
+    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
+    best = max(scores, key=scores.__getitem__)
+    ranked = sorted(scores.values(), reverse=True)
+    # Clear winner only: mixed-language pages (a bilingual policy) stay undecided.
+    if ranked[0] < 0.08 * len(words) or ranked[0] < 1.5 * ranked[1]:
+        return None
+    return best

@@ -1,0 +1,55 @@
+"""What needs attention: the last run, failing documents, suspect pages, undelivered messages.
+
+`policy-monitor status` prints it and exits non-zero when something does, so it can serve as a
+monitoring probe.
+"""
+
+from __future__ import annotations
+
+from monitor.store import Store, iso
+
+
+def collect(store: Store, failure_alert_after: int) -> dict:
+    runs = store.runs(limit=1)
+    last = runs[0] if runs else None
+    documents = store.documents()
+    failing = [
+        {
+            "document": d.id,
+            "consecutive_failures": d.consecutive_failures,
+            "since": iso(d.failing_since),
+            "error": d.last_error,
+            "suspect": bool(d.last_error and d.last_error.startswith("suspect page:")),
+        }
+        for d in documents
+        if d.consecutive_failures
+    ]
+    deliveries = store.delivery_counts()
+    attention = []
+    if last is None:
+        attention.append("no run recorded yet")
+    elif last.status == "interrupted":
+        attention.append(f"run {last.id} was interrupted")
+    attention += [
+        f"{f['document']} failed {f['consecutive_failures']} runs in a row"
+        for f in failing
+        if f["consecutive_failures"] >= failure_alert_after
+    ]
+    if deliveries["failed"]:
+        attention.append(f"{deliveries['failed']} notification deliveries failed")
+    return {
+        "last_run": None
+        if last is None
+        else {
+            "id": last.id,
+            "kind": last.kind,
+            "status": last.status,
+            "started_at": iso(last.started_at),
+            "finished_at": iso(last.finished_at),
+            "counts": {"new": last.new, "changed": last.changed, "unchanged": last.unchanged, "failed": last.failed},
+        },
+        "documents": len(documents),
+        "failing": failing,
+        "deliveries": deliveries,
+        "attention": attention,
+    }
