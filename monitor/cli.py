@@ -361,6 +361,7 @@ def changes(
             "categories": json.loads(c.categories),
             "direction": c.direction,
             "reason": c.reason,
+            "reverts_to": c.reverts_to,
             "clauses": json.loads(c.clauses),
         }
         for c in store.changes(document, since=since.replace(tzinfo=timezone.utc) if since else None, material=True if material else None, category=category)

@@ -20,11 +20,37 @@ def page_text(
     remove: Sequence[str] = (),
 ) -> str:
     """The normalized text of one page; raises ContentError when there is no usable text."""
-    decoded = decode_body(raw, content_type)
-    fmt = detect_format(content_type, name, decoded[:1024])
-    if fmt == "pdf":
-        raise ContentError(f"{name or 'the page'} is a PDF", "PDF policies are not supported yet")
-    text = normalize_text(extract_text(decoded, fmt, select=select, remove=tuple(remove)))
+    if raw.startswith(b"%PDF-") or (content_type or "").split(";")[0].strip().lower() == "application/pdf":
+        text = normalize_text(pdf_text(raw, name))
+    else:
+        decoded = decode_body(raw, content_type)
+        fmt = detect_format(content_type, name, decoded[:1024])
+        text = normalize_text(extract_text(decoded, fmt, select=select, remove=tuple(remove)))
     if not text.strip():
         raise ContentError(f"{name or 'the page'} holds no text", "check the URL, or the document's select/remove")
     return text
+
+
+def pdf_text(raw: bytes, name: str = "") -> str:
+    """The text of a PDF policy, one block per paragraph as pypdf lays it out."""
+    import io
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    # pypdf logs every recoverable oddity of a real-world PDF as a warning; they are not ours to fix.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise ContentError(f"{name or 'the page'} is a PDF that cannot be read ({exc})") from None
+    # PDF lines break mid-sentence; a blank line (or a page break) is what separates paragraphs.
+    paragraphs = []
+    for page in pages:
+        for block in page.replace("\r", "\n").split("\n\n"):
+            joined = " ".join(line.strip() for line in block.splitlines() if line.strip())
+            if joined:
+                paragraphs.append(joined)
+    return "\n\n".join(paragraphs) + "\n"

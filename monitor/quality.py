@@ -15,7 +15,7 @@ from dataclasses import dataclass
 SHORT_PAGE = 3000
 # The new text keeping less than this share of the previous version's length is "truncated".
 TRUNCATED_RATIO = 0.5
-# Fewer sentence-like lines than this and there is no policy on the page (navigation only).
+# Fewer sentences than this on a short page and there is no policy on it (navigation only).
 MIN_SENTENCES = 3
 
 WALL_PHRASES = {
@@ -45,7 +45,8 @@ STOPWORDS = {
 }
 _STOPWORDS = {lang: frozenset(words.split()) for lang, words in STOPWORDS.items()}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_SENTENCE_LINE = re.compile(r"\w[^\n]{40,}[.:;!?)]\s*$", re.MULTILINE)
+# The end of a sentence: a word, then a full stop, at a space or the end. Menus and link lists have none.
+_SENTENCE_END = re.compile(r"[^\W\d_]{2,}[.!?](?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,9 @@ def assess(text: str, previous: str | None = None) -> Problem | None:
             for phrase in phrases:
                 if phrase in lowered:
                     return Problem(kind, f"the page says {phrase!r} and holds only {len(text)} characters")
-    sentences = len(_SENTENCE_LINE.findall(text))
+    sentences = len(_SENTENCE_END.findall(text))
     if sentences < MIN_SENTENCES and len(text) < SHORT_PAGE:
-        return Problem("empty", f"only {sentences} sentence-like lines in {len(text)} characters")
+        return Problem("empty", f"only {sentences} sentences in {len(text)} characters")
     if previous:
         if len(text) < TRUNCATED_RATIO * len(previous):
             share = len(text) / len(previous)

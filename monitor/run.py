@@ -141,9 +141,14 @@ async def _check_one(fetcher: Fetcher, store: Store, run_id: int, vendor: Vendor
     key = document_key(vendor, doc)
     started = time.monotonic()
     row = store.document(key)
+    deadline = fetcher.settings.document_deadline
     try:
-        fetched = await fetcher.fetch(doc.url, etag=row.etag, last_modified=row.last_modified)
+        # One slow site (endless retries, a drip-fed body) must not hold the whole run.
+        async with asyncio.timeout(deadline):
+            fetched = await fetcher.fetch(doc.url, etag=row.etag, last_modified=row.last_modified)
         obs = _observe(store, key, doc, fetched, fetcher.settings)
+    except TimeoutError:
+        obs = Observation(key, "failed", utcnow(), error=f"gave up after {deadline:g}s (settings.document_deadline)")
     except (FetchError, ContentError) as exc:
         obs = Observation(key, "failed", utcnow(), http_status=getattr(exc, "status", None), error=str(exc))
     except StoreError:

@@ -21,6 +21,7 @@ class Route:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     etag: bool = False  # answer If-None-Match with 304 when the template is unchanged
+    fault: str | None = None  # reset | hang | gated | redirect_loop | endless: misbehave on demand (see _fault)
 
 
 class PolicyServer:
@@ -31,6 +32,8 @@ class PolicyServer:
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._lock = threading.Lock()
+        self._closing = threading.Event()  # releases hanging handlers at shutdown
+        self.gate = threading.Event()  # "gated" routes answer only once this is set
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="policy-server", daemon=True)
@@ -40,6 +43,7 @@ class PolicyServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._closing.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join()
@@ -70,6 +74,9 @@ class PolicyServer:
                 if route is None:
                     self._send(404, b"not found", "text/plain", {})
                     return
+                if route.fault:
+                    self._fault(route.fault)
+                    return
                 tag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
                 if route.etag and self.headers.get("If-None-Match") == tag:
                     self._send(304, b"", route.content_type, {"ETag": tag})
@@ -79,6 +86,33 @@ class PolicyServer:
                 if route.etag:
                     headers["ETag"] = tag
                 self._send(route.status, body, route.content_type, headers)
+
+            def _fault(self, fault: str) -> None:
+                if fault == "reset":  # drop the connection without a word
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                elif fault == "hang":  # accept, then say nothing until the server stops
+                    server._closing.wait()
+                    self.close_connection = True
+                elif fault == "gated":  # hold the answer until the test opens the gate
+                    while not (server.gate.wait(0.05) or server._closing.is_set()):
+                        pass
+                    route = server.routes[self.path]
+                    self._send(200, route.body, route.content_type, dict(route.headers))
+                elif fault == "redirect_loop":
+                    self._send(302, b"", "text/plain", {"Location": self.path})
+                elif fault == "endless":  # a body that never ends, until the client gives up
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html")
+                    self.end_headers()
+                    self.close_connection = True
+                    try:
+                        while not server._closing.is_set():
+                            self.wfile.write(b"<p>more and more policy text</p>" * 256)
+                    except OSError:
+                        pass
+                else:
+                    raise ValueError(f"unknown fault {fault!r}")
 
             def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str]) -> None:
                 self.send_response(status)

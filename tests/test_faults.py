@@ -1,0 +1,142 @@
+"""Faults and junk: a misbehaving site fails its document only; junk never becomes a version."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pages import RETENTION, SALE, pdf_bytes, policy_html
+
+FAST = {"retries": 1, "retry_backoff": 0, "timeout": 1.0, "max_bytes": 256 * 1024}
+
+
+@pytest.fixture
+def site(server, make_watchlist):
+    """acme/privacy is healthy; bad/privacy is the one the test breaks."""
+    server.set("/acme/privacy", policy_html(vendor="Acme"))
+    server.set("/bad/privacy", policy_html(vendor="Bad"))
+
+    def configure(**settings):
+        make_watchlist(
+            {"acme/privacy": server.url("/acme/privacy"), "bad/privacy": server.url("/bad/privacy")},
+            {**FAST, **settings},
+        )
+
+    configure()
+    server.configure = configure
+    return server
+
+
+def run(cli) -> tuple[int, dict]:
+    result = cli("check", "--json")
+    return result.exit_code, {d["document"]: d for d in json.loads(result.stdout)["documents"]}
+
+
+FAULTS = [
+    pytest.param({"status": 503, "headers": {"Retry-After": "0"}}, "HTTP 503", 2, id="5xx-retried-then-failed"),
+    pytest.param({"status": 429, "headers": {"Retry-After": "3600"}}, "HTTP 429", 1, id="429-long-retry-after"),
+    pytest.param({"fault": "reset"}, "fetching", 2, id="connection-reset"),
+    pytest.param({"fault": "hang"}, "timed out", 2, id="timeout"),
+    pytest.param({"fault": "redirect_loop"}, "more than 10 redirects", 11, id="redirect-loop"),
+    pytest.param({"fault": "endless"}, "max_bytes", 1, id="endless-body"),
+    pytest.param({"body": ""}, "holds no text", 1, id="empty-200"),
+    pytest.param({"body": "<html><body><h1>Just a moment...</h1><p>Checking your browser.</p></body></html>"},
+                 "suspect page: bot wall", 1, id="bot-wall"),
+    pytest.param({"body": "<html><body><main><h1>Sign in</h1><p>Please log in to continue.</p></main></body></html>"},
+                 "suspect page: login wall", 1, id="login-wall"),
+    pytest.param({"body": "<html><body><h1>503 Service Unavailable</h1><p>Try again later.</p></body></html>"},
+                 "suspect page: error page", 1, id="outage-page-200"),
+]
+
+
+@pytest.mark.parametrize("fault, error, requests", FAULTS)
+def test_a_faulty_site_fails_only_its_document(site, cli, fault, error, requests):
+    body = fault.pop("body", None)
+    site.set("/bad/privacy", policy_html(vendor="Bad") if body is None else body, **fault)
+    code, docs = run(cli)
+    assert code == 3
+    assert docs["acme/privacy"]["outcome"] == "new"
+    assert docs["bad/privacy"]["outcome"] == "failed"
+    assert error in docs["bad/privacy"]["error"]
+    assert site.hits["/bad/privacy"] == requests
+    result = cli("history", "bad/privacy", "--json")
+    assert json.loads(result.stdout) == []
+
+
+def test_a_slow_site_is_cut_off_by_the_document_deadline(site, cli):
+    site.configure(timeout=30.0, document_deadline=0.5)
+    site.set("/bad/privacy", "", fault="hang")
+    code, docs = run(cli)
+    assert code == 3
+    assert "gave up after 0.5s" in docs["bad/privacy"]["error"]
+    assert docs["acme/privacy"]["outcome"] == "new"
+
+
+@pytest.mark.parametrize(
+    "body, content_type, expected",
+    [
+        pytest.param(policy_html(vendor="Bad").encode(), "text/html; charset=x-no-such-charset", "We do not sell", id="unknown-charset"),
+        pytest.param(
+            pdf_bytes(["We do not sell your personal information to anyone.", "We keep request logs for thirty days only.",
+                       "You can ask us to delete your account data at any time."]),
+            "application/pdf", "We keep request logs for thirty days only.", id="pdf",
+        ),
+    ],
+)
+def test_odd_but_valid_pages_are_handled(site, cli, body, content_type, expected):
+    site.set("/bad/privacy", body, content_type=content_type)
+    code, docs = run(cli)
+    assert code == 0 and docs["bad/privacy"]["outcome"] == "new"
+    shown = json.loads(cli("show", "bad/privacy", "--json").stdout)
+    assert expected in shown["text"]
+
+
+def test_failures_count_up_and_reset_on_recovery(site, cli, tmp_path):
+    import sqlite3
+
+    site.set("/bad/privacy", "", status=500)
+    for _ in range(3):
+        run(cli)
+    db = sqlite3.connect(tmp_path / "pm.db")
+    assert db.execute("SELECT consecutive_failures FROM document WHERE id='bad/privacy'").fetchone() == (3,)
+    status = cli("status", "--json")
+    assert status.exit_code == 3
+    assert "bad/privacy failed 3 runs in a row" in json.loads(status.stdout)["attention"]
+    site.set("/bad/privacy", policy_html(vendor="Bad"))
+    assert run(cli)[1]["bad/privacy"]["outcome"] == "new"
+    assert db.execute("SELECT consecutive_failures FROM document WHERE id='bad/privacy'").fetchone() == (0,)
+    assert cli("status").exit_code == 0
+
+
+def test_a_wall_after_a_good_version_keeps_the_version_and_raises_nothing(site, cli):
+    run(cli)
+    site.set("/bad/privacy", "<html><body><p>Access denied. Request blocked.</p></body></html>")
+    code, docs = run(cli)
+    assert docs["bad/privacy"]["outcome"] == "failed"
+    assert [v["version"] for v in json.loads(cli("history", "bad/privacy", "--json").stdout)] == [1]
+    assert json.loads(cli("changes", "--json").stdout) == []
+
+
+def test_a_shortened_policy_is_accepted_only_once_it_persists(site, cli):
+    run(cli)
+    site.set("/bad/privacy", policy_html(vendor="Bad", drop_sections=3))
+    first, second, third = (run(cli)[1]["bad/privacy"] for _ in range(3))
+    assert [first["outcome"], second["outcome"]] == ["failed", "failed"]
+    assert "suspect page: truncated" in first["error"]
+    assert third["outcome"] == "changed" and third["version"] == 2
+
+
+def test_a_flapping_page_alerts_once_and_records_reverts(site, cli):
+    run(cli)
+    a, b = policy_html(vendor="Bad"), policy_html(SALE, RETENTION, vendor="Bad")
+    for page in (b, a, b, a):
+        site.set("/bad/privacy", page)
+        run(cli)
+    changes = json.loads(cli("changes", "bad/privacy", "--json").stdout)
+    assert [(c["from_version"], c["to_version"]) for c in changes] == [(1, 2), (2, 3), (3, 4), (4, 5)]
+    assert [c["reverts_to"] for c in changes] == [None, 1, 2, 3]  # the latest identical version
+    assert [c["severity"] for c in changes][1:] == ["noise"] * 3
+    assert changes[0]["material"] is True
+    assert [c["material"] for c in changes].count(True) == 1
+    assert changes[1]["reason"].startswith("back to version 1")
