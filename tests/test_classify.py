@@ -1,0 +1,88 @@
+"""Clause-change classification: table-driven cases plus invariants of the judgement."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.classify import CATEGORIES, Verdict, categorize, judge, normalize
+
+CASES = tomllib.loads((Path(__file__).parent / "cases" / "classify_cases.toml").read_text("utf-8"))["case"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_case(case: dict) -> None:
+    v = judge(case["change_type"], case.get("old"), case.get("new"), case.get("section", ""))
+    assert v.severity == case["severity"], v
+    missing = set(case.get("categories", [])) - set(v.categories)
+    assert not missing, f"missing categories {missing}: {v}"
+    if "direction" in case:
+        assert v.direction == case["direction"], v
+    if "reason" in case:
+        assert case["reason"] in v.reason, v
+    if v.severity == "minor":
+        assert v.direction == "none", v
+
+
+def test_case_ids_unique() -> None:
+    ids = [c["id"] for c in CASES]
+    assert len(ids) == len(set(ids))
+
+
+def test_markdown_is_stripped_for_matching() -> None:
+    v = judge(
+        "modified",
+        "We **do not** sell your data. See [our partners](https://example.org/partners).",
+        "We **may** sell your data. See [our partners](https://example.org/p2).",
+    )
+    assert v.severity == "material" and "sale" in v.categories
+
+
+def test_normalize() -> None:
+    assert normalize("We **don’t** [sell](http://x.y/z)  it.") == "we don't sell it."
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "expected"),
+    [
+        ("We may share your location with advertisers.", "", {"sharing", "tracking_ads"}),
+        ("We keep logs for 90 days.", "Data retention", {"retention"}),
+        ("Children under 13 may not use the service.", "", {"children"}),
+        ("Hello there.", "", {"other"}),
+    ],
+)
+def test_categorize(text: str, section: str, expected: set[str]) -> None:
+    assert expected <= set(categorize(text, section))
+
+
+def test_reason_is_one_line() -> None:
+    v = judge("modified", "We do not sell data.\nWe keep logs for 30 days.", "We may sell data.\nWe keep logs for 2 years.")
+    assert "\n" not in v.reason and v.severity == "material"
+
+
+_words = st.sampled_from(
+    "we you may share sell collect data brokers partners location email 30 days years opt out not never "
+    "with your consent only and the to for advertising children under 13 rights privacy shield".split()
+)
+_clause = st.lists(_words, min_size=0, max_size=25).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(kind=st.sampled_from(["added", "removed", "modified", "moved"]), old=_clause, new=_clause, section=_clause)
+def test_verdict_shape(kind: str, old: str, new: str, section: str) -> None:
+    v = judge(kind, None if kind == "added" else old, None if kind == "removed" else new, section)
+    assert isinstance(v, Verdict)
+    assert v.severity in ("minor", "material")
+    assert v.direction in ("expands", "restricts", "mixed", "none")
+    assert v.categories and set(v.categories) <= set(CATEGORIES)
+    assert v.reason and "\n" not in v.reason
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=_clause, section=_clause)
+def test_unchanged_wording_is_minor(text: str, section: str) -> None:
+    assert judge("modified", text, text, section).severity == "minor"
