@@ -8,7 +8,6 @@ documents failed.
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -24,9 +23,6 @@ from monitor import __version__
 from monitor.config import DEFAULT_DATABASE, DEFAULT_WATCHLIST, Watchlist, database_path, load_watchlist
 from monitor.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, MonitorError, UsageError
 from monitor.store import Store, iso
-
-log = logging.getLogger("monitor")
-
 
 class _ErrorBoundary(TyperGroup):
     """The one place where errors become messages and exit codes."""
@@ -108,13 +104,9 @@ def main_options(
 
     Example: policy-monitor check && policy-monitor changes --material
     """
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    if not debug:
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+    from monitor import logs
+
+    logs.setup(debug)
     ctx.obj = State(watchlist, db, debug)
 
 
