@@ -158,7 +158,7 @@ def check(
         _print_json(report.to_dict())
     else:
         _print_check_summary(report, verbose=sys.stdout.isatty())
-    raise typer.Exit(EXIT_PARTIAL if report.failed else EXIT_OK)
+    raise typer.Exit(EXIT_PARTIAL if report.needs_attention else EXIT_OK)
 
 
 def _selected(watchlist: Watchlist, ids: list[str] | None) -> list:
@@ -197,6 +197,12 @@ def _print_check_summary(report: Any, verbose: bool) -> None:
         f"checked {len(report.results)} documents in {report.seconds:.1f}s: {counts['new']} new, {changed}, "
         f"{counts['unchanged']} unchanged, {counts['failed']} failed"
     )
+    delivery = report.delivery
+    if delivery is not None and (delivery.delivered or delivery.failed):
+        typer.echo(f"notifications: {delivery.delivered} delivered, {len(delivery.failed)} failed, {delivery.pending} pending")
+    if delivery is not None:
+        for label, error in delivery.failed:
+            typer.echo(f"notification to {label} failed: {error}", err=True)
     if not verbose:
         return
     for result in report.results:
@@ -223,10 +229,11 @@ def status(
     from monitor.status import collect
 
     state = _state(ctx)
-    settings = state.watchlist().settings if state.watchlist_path.exists() else Settings()
+    watchlist = state.watchlist() if state.watchlist_path.exists() else None
+    settings = watchlist.settings if watchlist is not None else Settings()
     store = state.store()
     try:
-        report = collect(store, settings.failure_alert_after)
+        report = collect(store, watchlist, settings.failure_alert_after)
     finally:
         store.close()
     if as_json:
@@ -250,7 +257,9 @@ def _print_status(report: dict) -> None:
     for f in report["failing"]:
         typer.echo(f"  {f['document']}: {f['consecutive_failures']} failed runs since {f['since']}: {f['error']}")
     d = report["deliveries"]
-    typer.echo(f"notifications: {d['pending']} pending, {d['failed']} failed")
+    typer.echo(f"notifications: {d['pending']} pending, {d['queued']} queued, {len(d['failed'])} failed")
+    for f in d["failed"]:
+        typer.echo(f"  {f['document']} → {f['target']}: gave up after {f['attempts']} attempts: {f['error']}")
     for line in report["attention"]:
         typer.echo(f"attention: {line}")
 
@@ -425,6 +434,33 @@ def _stored_pair(store: Store, document: str, from_version: int | None, to_versi
         raise UsageError(f"{document} has only version {newer.number}", "nothing to compare yet")
     older = store.version(document, older_number)
     return store.text(older.sha256), store.text(newer.sha256)
+
+
+# --- notify ------------------------------------------------------------------------------------
+notify_app = typer.Typer(help="Notification targets ([[notify]] in the watchlist).", no_args_is_help=True)
+app.add_typer(notify_app, name="notify")
+
+
+@notify_app.command("test")
+def notify_test(
+    ctx: typer.Context,
+    target: Optional[int] = typer.Option(None, "--target", help="Only this target (1 = the first [[notify]] entry)."),
+) -> None:
+    """Send a sample message to each notification target and report, per target, delivered or the error.
+
+    Example: policy-monitor notify test --target 2
+    """
+    from monitor.notify import send_test
+
+    watchlist = _state(ctx).watchlist()
+    if not watchlist.notify:
+        raise UsageError("the watchlist has no [[notify]] targets", "add one, e.g. url = \"mailto://...\"")
+    if target is not None and not 1 <= target <= len(watchlist.notify):
+        raise UsageError(f"there is no target {target}", f"targets are numbered 1 to {len(watchlist.notify)}")
+    results = send_test(watchlist, target)
+    for label, delivered, error in results:
+        typer.echo(f"{label}: delivered" if delivered else f"{label}: failed — {error}")
+    raise typer.Exit(EXIT_OK if all(ok for _, ok, _ in results) else EXIT_PARTIAL)
 
 
 # --- demo --------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, documen
 from monitor.engine import Comparison, compare
 from monitor.errors import ContentError, FetchError, StoreError, UsageError
 from monitor.fetch import Fetcher
+from monitor.notify import DeliveryReport, deliver_pending, raise_operational_events
 from monitor.pages import page_text
 from monitor.quality import Problem, assess
 from monitor.store import DocumentInfo, Observation, Store, iso, sha256, utcnow
@@ -61,6 +62,7 @@ class RunReport:
     started_at: str
     results: list[DocumentResult] = field(default_factory=list)
     seconds: float = 0.0
+    delivery: DeliveryReport | None = None  # notifications sent after the documents were stored
 
     @property
     def counts(self) -> dict[str, int]:
@@ -71,14 +73,26 @@ class RunReport:
     def failed(self) -> list[DocumentResult]:
         return [r for r in self.results if r.outcome == "failed"]
 
+    @property
+    def needs_attention(self) -> bool:
+        """Exit 3: a document failed, or a notification could not be delivered."""
+        return bool(self.failed) or (self.delivery is not None and not self.delivery.ok)
+
     def to_dict(self) -> dict:
-        return {
+        data = {
             "run_id": self.run_id,
             "started_at": self.started_at,
             "seconds": round(self.seconds, 3),
             "counts": self.counts,
             "documents": [r.to_dict() for r in self.results],
         }
+        if self.delivery is not None:
+            data["notifications"] = {
+                "delivered": self.delivery.delivered,
+                "pending": self.delivery.pending,
+                "failed": [{"target": label, "error": error} for label, error in self.delivery.failed],
+            }
+        return data
 
 
 def select_documents(watchlist: Watchlist, ids: Iterable[str] = ()) -> list[tuple[Vendor, WatchedDocument]]:
@@ -111,7 +125,11 @@ def run_check(
 ) -> RunReport:
     documents = select_documents(watchlist, ids)
     register(store, documents)
-    return asyncio.run(_check_all(watchlist, store, documents, on_result, transport))
+    report = asyncio.run(_check_all(watchlist, store, documents, on_result, transport))
+    # Every change is in the outbox by now (same transaction as the change); tell people.
+    raise_operational_events(store, watchlist)
+    report.delivery = deliver_pending(store, watchlist)
+    return report
 
 
 async def _check_all(watchlist, store, documents, on_result, transport) -> RunReport:

@@ -6,10 +6,12 @@ monitoring probe.
 
 from __future__ import annotations
 
+from monitor.config import Watchlist
+from monitor.notify import delivery_status
 from monitor.store import Store, iso
 
 
-def collect(store: Store, failure_alert_after: int) -> dict:
+def collect(store: Store, watchlist: Watchlist | None, failure_alert_after: int) -> dict:
     runs = store.runs(limit=1)
     last = runs[0] if runs else None
     documents = store.documents()
@@ -24,7 +26,7 @@ def collect(store: Store, failure_alert_after: int) -> dict:
         for d in documents
         if d.consecutive_failures
     ]
-    deliveries = store.delivery_counts()
+    deliveries = delivery_status(store, watchlist)
     attention = []
     if last is None:
         attention.append("no run recorded yet")
@@ -36,7 +38,7 @@ def collect(store: Store, failure_alert_after: int) -> dict:
         if f["consecutive_failures"] >= failure_alert_after
     ]
     if deliveries["failed"]:
-        attention.append(f"{deliveries['failed']} notification deliveries failed")
+        attention.append(f"{len(deliveries['failed'])} notification deliveries failed")
     return {
         "last_run": None
         if last is None

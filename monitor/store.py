@@ -23,7 +23,7 @@ from sqlmodel import Session, SQLModel, create_engine, select
 from monitor import migrations
 from monitor.engine import Comparison
 from monitor.errors import StoreError, UsageError
-from monitor.models import ArchiveCapture, Blob, Change, Check, Delivery, Document, Outbox, Run, SchemaInfo, Version
+from monitor.models import ArchiveCapture, Blob, Change, Check, Document, Outbox, Run, SchemaInfo, Version
 
 # A second writer waits this long for the first to commit before giving up (overlapping runs).
 BUSY_TIMEOUT_MS = 60_000
@@ -424,13 +424,6 @@ class Store:
         if category is not None:
             rows = [r for r in rows if category in json.loads(r.categories)]
         return rows
-
-    def delivery_counts(self) -> dict[str, int]:
-        with Session(self.engine) as session:
-            rows = session.exec(select(Delivery.status, func.count()).group_by(Delivery.status))
-            counts = {status: n for status, n in rows}
-            unsent = session.exec(select(func.count()).select_from(Outbox).where(Outbox.closed_at.is_(None))).one()
-        return {"pending": counts.get("pending", 0), "failed": counts.get("failed", 0), "open_events": unsent}
 
     def runs(self, limit: int = 10) -> list[Run]:
         with Session(self.engine) as session:

@@ -177,3 +177,31 @@ def test_changes_filters(two_vendors, cli):
 def _count(db_path, table: str) -> int:
     with sqlite3.connect(db_path) as db:
         return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_check_tells_a_webhook_once_and_retries_a_target_that_was_down(server, make_watchlist, cli):
+    from pages import RETENTION, SALE, policy_html
+    from receivers import JsonReceiver
+
+    with JsonReceiver() as hook:
+        server.set("/acme/privacy", policy_html(vendor="Acme"))
+        path = make_watchlist({"acme/privacy": server.url("/acme/privacy")})
+        path.write_text(path.read_text() + f'\n[[notify]]\nurl = "{hook.url()}"\n', encoding="utf-8")
+        assert cli("check").exit_code == 0
+        assert hook.posts == []  # a first version is not news
+
+        server.set("/acme/privacy", policy_html(SALE, RETENTION, vendor="Acme"))
+        hook.status = 503
+        down = cli("check")
+        assert down.exit_code == 3
+        assert "notification to json://127.0.0.1" in down.stderr
+        assert hook.posts == []
+
+        hook.status = 200
+        assert cli("check").exit_code == 0
+        assert len(hook.posts) == 1
+        body = hook.posts[0]["message"]
+        assert "acme/privacy" in hook.posts[0]["title"] + body
+        assert "data brokers" in body and "policy-monitor diff acme/privacy --from 1 --to 2" in body
+        assert cli("check").exit_code == 0
+        assert len(hook.posts) == 1  # never twice
