@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
+from rich import box
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -294,10 +295,15 @@ def history(
     if not rows:
         typer.echo(f"{document}: no versions yet (run `policy-monitor check {document}`)")
         return
-    table = Table("version", "first seen", "last seen", "source", "sha256", title=document)
+    table = Table("version", "first seen (UTC)", "last seen (UTC)", "source", "sha256", title=document, box=box.SIMPLE)
     for row in rows:
-        table.add_row(str(row["version"]), row["first_seen"], row["last_seen"], row["source"], row["sha256"][:12])
+        table.add_row(str(row["version"]), _short(row["first_seen"]), _short(row["last_seen"]), row["source"], row["sha256"][:12])
     _console().print(table)
+
+
+def _short(moment: str | None) -> str:
+    """'2026-11-22T06:06:33+00:00' → '2026-11-22 06:06' (UTC): the JSON keeps the full value."""
+    return moment[:16].replace("T", " ") if moment else "-"
 
 
 @app.command()
@@ -373,13 +379,14 @@ def changes(
     if not rows:
         typer.echo("no changes recorded" + (" matching those filters" if (since or material or category) else ""))
         return
-    table = Table("detected", "document", "versions", "severity", "categories", "reason")
+    # One line a change, then its reason: greppable, and readable at any terminal width.
     for row in rows:
-        table.add_row(
-            row["detected_at"], row["document"], f"{row['from_version']}→{row['to_version']}",
-            row["severity"], ", ".join(row["categories"]), row["reason"],
+        categories = ", ".join(row["categories"]) or "-"
+        typer.echo(
+            f"{_short(row['detected_at'])}  {row['document']}  v{row['from_version']}→v{row['to_version']}  "
+            f"{row['severity']}  [{categories}]"
         )
-    _console().print(table)
+        typer.echo(f"    {row['reason']}")
 
 
 # --- diff --------------------------------------------------------------------------------------

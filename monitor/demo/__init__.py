@@ -91,6 +91,7 @@ def run_demo(directory: Path | None, console: Console) -> None:
         finally:
             store.close()
     console.rule()
-    console.print(f"The demo's watchlist and database are in {directory}. Try:")
+    console.print(f"The demo's watchlist and database are in {directory}. Try:", soft_wrap=True)
     for command in ("history acme/privacy", "changes --material", "diff acme/privacy --from 1 --to 2", "show acme/privacy --version 2"):
-        console.print(f"  policy-monitor --watchlist {watchlist_path} {command}")
+        # soft_wrap: a command must stay on one line to be copied.
+        console.print(f"  policy-monitor --watchlist {watchlist_path} {command}", soft_wrap=True)

@@ -1,0 +1,70 @@
+"""The CLI as a user meets it: help on every command, the README documents each, the demo works."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from monitor.cli import app
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def commands():
+    root = typer.main.get_command(app)
+    for name, command in root.commands.items():
+        if hasattr(command, "commands"):  # a group: `notify test`
+            for sub_name, sub in command.commands.items():
+                yield f"{name} {sub_name}", sub
+        else:
+            yield name, command
+
+
+@pytest.mark.parametrize("name, command", list(commands()), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_command_has_help_with_an_example_and_a_readme_entry(name, command):
+    assert command.help and "Example:" in command.help, f"`{name}` needs help ending with an Example"
+    assert f"policy-monitor {name}" in README or f"`{name}`" in README, f"README does not mention `{name}`"
+
+
+def test_version_and_module_entry_point():
+    result = subprocess.run([sys.executable, "-m", "monitor", "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("policy-monitor ")
+
+
+def test_demo_shows_a_material_change_offline(tmp_path):
+    result = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "acme/privacy" in result.stdout and "MATERIAL" in result.stdout
+    assert "sell" in result.stdout
+    history = CliRunner().invoke(app, ["--watchlist", str(tmp_path / "watchlist.toml"), "history", "acme/privacy", "--json"])
+    assert [v["version"] for v in json.loads(history.stdout)] == [1, 2]
+    changes = CliRunner().invoke(app, ["--watchlist", str(tmp_path / "watchlist.toml"), "changes", "--material", "--json"])
+    (change,) = json.loads(changes.stdout)
+    assert change["document"] == "acme/privacy"
+    assert {"sale", "retention"} <= set(change["categories"])
+
+
+def test_diff_two_local_files_needs_no_database(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text("# Sharing\n\nWe do not sell your personal information to anyone.\n", encoding="utf-8")
+    new.write_text("# Sharing\n\nWe may sell your personal information to data brokers.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["diff", str(old), str(new), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["material"] is True and "sale" in data["categories"]
+    assert not list(tmp_path.glob("*.db"))
+    same = CliRunner().invoke(app, ["diff", str(old), str(old)])
+    assert same.exit_code == 0
+
+
+def test_diff_of_a_missing_file_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(app, ["diff", str(tmp_path / "nope.html"), str(tmp_path / "nope2.html")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and "no such file" in result.stderr

@@ -1,0 +1,143 @@
+"""compare(): the engine end to end, with a fake classifier so the cases test the engine alone."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor import classify, engine
+from monitor.classify import Verdict
+from monitor.engine import ClauseChange, compare, summarize
+
+CASES = tomllib.loads((Path(__file__).parent / "cases" / "engine_cases.toml").read_text(encoding="utf-8"))["case"]
+
+
+def fake_judge(change_type: str, old: str | None, new: str | None, section: str = "") -> Verdict:
+    text = f"{old or ''} {new or ''}".lower()
+    if "sell" in text:
+        return Verdict(("sale",), "material", f"sale clause {change_type}", "expands")
+    if "retain" in text:
+        return Verdict(("retention",), "material", f"retention clause {change_type}", "expands")
+    return Verdict(("other",), "minor", f"clause {change_type}")
+
+
+@pytest.fixture(autouse=True)
+def _fake_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(classify, "judge", fake_judge)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_engine_case(case: dict) -> None:
+    result = compare(case["old"], case["new"])
+    assert [[c.type, c.severity] for c in result.clauses] == case["changes"]
+    assert result.severity == case["severity"]
+    assert result.material == (case["severity"] == "material")
+
+
+def test_noise_clauses_say_why() -> None:
+    result = compare("Last updated: May 1, 2024", "Last updated: June 2, 2025")
+    assert [c.reason for c in result.clauses] == ["date notice only"]
+
+
+def test_modified_clause_carries_the_marked_diff() -> None:
+    result = compare("## Sale\n\nWe never sell data.", "## Sale\n\nWe sometimes sell data.")
+    (change,) = result.clauses
+    assert change.diff == "We [-never-]{+sometimes+} sell data."
+    assert change.section == "Sale"
+    assert (change.old, change.new) == ("We never sell data.", "We sometimes sell data.")
+
+
+def test_split_clause_is_reported_once_with_its_shape() -> None:
+    result = compare(
+        "We keep your uploads on our servers, and we delete them when you close the account.",
+        "We keep your uploads on our servers. We delete them when you close the account.",
+    )
+    (change,) = result.clauses
+    assert (change.type, change.shape) == ("modified", "split")
+
+
+def test_aggregation_of_categories_direction_and_reason() -> None:
+    changes = [
+        ClauseChange("modified", "", "a", "b", "", ("sale",), "material", "sale widened", "expands"),
+        ClauseChange("added", "", None, "c", "", ("retention", "sale"), "material", "retention longer", "restricts"),
+        ClauseChange("added", "", None, "d", "", ("security",), "minor", "minor edit"),
+        ClauseChange("moved", "", "e", "e", "", (), "noise", "same text moved"),
+    ]
+    result = summarize(changes)
+    assert result.severity == "material" and result.material
+    assert result.categories == ("sale", "retention")  # material clauses only, in CATEGORIES order
+    assert result.direction == "mixed"
+    assert result.reason == "retention longer (and 1 more material change)"
+
+
+def test_to_dict_is_json_ready() -> None:
+    result = compare("We never sell data.", "We sell data.")
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["severity"] == "material"
+    assert data["clauses"][0]["categories"] == ["sale"]
+    assert set(data["clauses"][0]) >= {"type", "section", "old", "new", "diff", "severity", "reason", "direction"}
+
+
+def test_compare_is_deterministic() -> None:
+    old = "\n\n".join(f"Clause {i} about topic {i % 4} and data." for i in range(40))
+    new = "\n\n".join(f"Clause {i} about topic {i % 3} and data." for i in range(40))
+    assert compare(old, new) == compare(old, new)
+
+
+def test_engine_uses_the_real_classifier_contract(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    result = engine.compare("We keep logs.", "We keep logs and photos for analysis purposes.")
+    assert result.severity in engine.SEVERITIES
+    assert all(c.severity in engine.SEVERITIES for c in result.clauses)
+
+
+@pytest.mark.parametrize(
+    "old,new,kept",
+    [
+        ("One clause here. Two clause here.", "One clause here. Two clause here.", 1.0),
+        ("One clause here. Two clause here.", "Two clause here. Something else entirely.", 0.5),
+        ("One clause here.", "Nothing in common at all.", 0.0),
+        ("", "A brand new text.", 0.0),
+    ],
+)
+def test_kept_share_of_old_clauses(old: str, new: str, kept: float) -> None:
+    assert compare(old, new).kept == kept
+
+
+_PIECES = st.sampled_from(
+    ["We share data.", "We never sell it.", "Keep for 30 days.", "# Rights", "## 2. Cookies", "- an item",
+     "* [a link](http://x.test)", "| a | b |", "**bold** words here.", "e.g. Inc. stays.", "", "\n",
+     "Updated May 1, 2024"]
+)
+_DOCS = st.lists(_PIECES, max_size=12).map("\n\n".join)
+
+
+@settings(deadline=None, max_examples=80)
+@given(_DOCS, _DOCS)
+def test_marked_diff_rebuilds_both_sides(old: str, new: str) -> None:
+    for c in compare(old, new).clauses:
+        if c.type == "modified":
+            assert re.sub(r"\{\+.*?\+\}", "", c.diff).replace("[-", "").replace("-]", "") == c.old
+            assert re.sub(r"\[-.*?-\]", "", c.diff).replace("{+", "").replace("+}", "") == c.new
+
+
+@settings(deadline=None, max_examples=40)
+@given(_DOCS)
+def test_a_text_compared_with_itself_has_no_change(doc: str) -> None:
+    assert compare(doc, doc + "\n").clauses == ()
+
+
+@pytest.mark.parametrize("module", ["clauses", "worddiff", "engine", "render"])
+def test_docstring_examples_run(module: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()  # the examples show the real classifier's verdicts
+    mod = importlib.import_module(f"monitor.{module}")
+    result = doctest.testmod(mod)
+    assert result.attempted and not result.failed
