@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     labels, versions = _load(corpus)
     assess = _quality_gate()
+    assess_change = getattr(importlib.import_module("monitor.quality"), "assess_change", None) if assess else None
     classify.judge = _timed_judge
 
     rows, skipped, times = [], [], []
@@ -126,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         cmp = compare(old_text, new_text)
         elapsed = time.perf_counter() - start  # the engine only: the gate is another module's cost
         times.append((elapsed, len(old_text) + len(new_text), label["id"], _judge_seconds[0]))
+        if not problem and assess_change is not None:  # the product's second gate, after the engine
+            problem = assess_change(cmp.kept, old_text)
         material = cmp.material and not problem
         reason = f"quality gate: {problem}" if problem else cmp.reason
         rows.append((label, cmp, material, reason, old_text != new_text))

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 SHORT_PAGE = 3000
 # The new text keeping less than this share of the previous version's length is "truncated".
 TRUNCATED_RATIO = 0.5
+# Under this share of the previous version's clauses kept word for word, the new text is another
+# document (a wrong page, a regional variant) or a wholesale rewrite. Real rewrites keep more: on the
+# labeled corpus every one kept at least 14%, every other-document capture under 10%.
+MIN_KEPT = 0.10
 # Fewer sentences than this on a short page and there is no policy on it (navigation only).
 MIN_SENTENCES = 3
 
@@ -51,7 +55,7 @@ _SENTENCE_END = re.compile(r"[^\W\d_]{2,}[.!?](?=\s|$)")
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # bot_wall | login_wall | consent_wall | error_page | empty | truncated | language
+    kind: str  # bot_wall | login_wall | consent_wall | error_page | empty | truncated | language | replaced
     detail: str
 
     def __str__(self) -> str:
@@ -80,6 +84,16 @@ def assess(text: str, previous: str | None = None) -> Problem | None:
         before, after = language(previous), language(text)
         if before and after and before != after:
             return Problem("language", f"the text is in {after!r}, the previous version in {before!r}")
+    return None
+
+
+def assess_change(kept: float, previous: str) -> Problem | None:
+    """After the clause engine: a text that kept almost none of the previous version's clauses.
+
+    Held back like a truncated page: a real rewrite stays, and is accepted once it persists.
+    """
+    if kept < MIN_KEPT and len(previous) >= SHORT_PAGE:
+        return Problem("replaced", f"only {kept:.0%} of the previous version's clauses remain: another document, or a rewrite")
     return None
 
 

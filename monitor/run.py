@@ -20,14 +20,14 @@ from monitor.errors import ContentError, FetchError, StoreError, UsageError
 from monitor.fetch import Fetcher
 from monitor.notify import DeliveryReport, deliver_pending, raise_operational_events
 from monitor.pages import page_text
-from monitor.quality import Problem, assess
+from monitor.quality import Problem, assess, assess_change
 from monitor.store import DocumentInfo, Observation, Store, iso, sha256, utcnow
 
 log = logging.getLogger("monitor.run")
 
 OUTCOMES = ("new", "changed", "unchanged", "failed")
-# Quality problems that can be real: a policy that was truly shortened, or moved to another language.
-ACCEPTABLE_WHEN_PERSISTENT = frozenset({"truncated", "language"})
+# Quality problems that can be real: a policy truly shortened, moved to another language, or rewritten.
+ACCEPTABLE_WHEN_PERSISTENT = frozenset({"truncated", "language", "replaced"})
 
 
 @dataclass(frozen=True)
@@ -205,9 +205,14 @@ def _observe(store: Store, key: str, doc: WatchedDocument, fetched, settings: Se
         return Observation(key, "unchanged", now, **common)
     previous = store.text(latest.sha256) if latest is not None else None
     problem = assess(text, previous)
+    comparison = None
+    if problem is None and previous is not None:
+        comparison = compare(previous, text)
+        problem = assess_change(comparison.kept, previous)
     if problem is not None and not _persistent(store, key, text_sha, problem, settings):
         return Observation(key, "failed", now, error=f"suspect page: {problem}", suspect_sha256=text_sha, **common)
-    comparison = compare(previous, text) if previous is not None else None
+    if comparison is None and previous is not None:
+        comparison = compare(previous, text)
     reverts_to = _flip_back(store, key, text_sha, now, settings) if latest is not None else None
     if reverts_to is not None and comparison is not None:
         comparison = replace(

@@ -140,3 +140,20 @@ def test_a_flapping_page_alerts_once_and_records_reverts(site, cli):
     assert changes[0]["material"] is True
     assert [c["material"] for c in changes].count(True) == 1
     assert changes[1]["reason"].startswith("back to version 1")
+
+
+def test_another_document_in_place_of_the_policy_is_held_until_it_persists(site, cli):
+    policy = "# Privacy\n\n" + "\n\n".join(
+        f"We use the record of type {i} only to run the feature it belongs to. We delete it after {i + 10} days."
+        for i in range(40)
+    )
+    terms = "# Terms of Service\n\n" + "\n\n".join(
+        f"Section {i}. The customer shall pay every invoice within {i} business days of its date of issue." for i in range(40)
+    )
+    site.set("/bad/privacy", policy, content_type="text/markdown")
+    run(cli)
+    site.set("/bad/privacy", terms, content_type="text/markdown")
+    first, second, third = (run(cli)[1]["bad/privacy"] for _ in range(3))
+    assert "suspect page: replaced: only 0% of the previous version's clauses remain" in (first["error"] or ""), first
+    assert second["outcome"] == "failed"
+    assert third["outcome"] == "changed"
