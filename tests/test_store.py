@@ -253,3 +253,42 @@ def test_archived_captures_interleave_in_time_order_and_renumber(store):
     assert store.captures_seen(DOC.id) == {"2020010101" + "0000", "2020010105" + "0000", "2020010103" + "0000", "2020010107" + "0000"}
     with Session(store.engine) as session:  # historical changes notify nobody unless asked
         assert list(session.exec(select(Outbox))) == []
+
+
+def test_an_older_database_is_upgraded_in_place_and_keeps_its_history(tmp_path, monkeypatch):
+    from sqlalchemy import text as sql
+
+    s = Store.open(tmp_path / "pm.db")
+    s.sync_documents([DOC])
+    s.record(s.start_run("check"), observe("A\n"))
+    s.close()
+
+    def add_note_column(conn):
+        conn.execute(sql("ALTER TABLE version ADD COLUMN note VARCHAR"))
+
+    monkeypatch.setattr(migrations, "LATEST", 2)
+    monkeypatch.setitem(migrations.STEPS, 2, add_note_column)
+    upgraded = Store.open(tmp_path / "pm.db")
+    assert upgraded.schema_version() == 2
+    assert upgraded.text(upgraded.latest_version(DOC.id).sha256) == "A\n"
+    upgraded.close()
+    with sqlite3.connect(tmp_path / "pm.db") as db:
+        assert "note" in [row[1] for row in db.execute("PRAGMA table_info(version)")]
+
+
+def test_a_failing_migration_step_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    Store.open(tmp_path / "pm.db").close()
+
+    def broken(conn):
+        from sqlalchemy import text as sql
+
+        conn.execute(sql("ALTER TABLE version ADD COLUMN half_done VARCHAR"))
+        raise RuntimeError("step 2 failed halfway")
+
+    monkeypatch.setattr(migrations, "LATEST", 2)
+    monkeypatch.setitem(migrations.STEPS, 2, broken)
+    with pytest.raises(RuntimeError):
+        Store.open(tmp_path / "pm.db")
+    with sqlite3.connect(tmp_path / "pm.db") as db:
+        assert db.execute("SELECT version FROM schema_info").fetchone() == (1,)
+        assert "half_done" not in [row[1] for row in db.execute("PRAGMA table_info(version)")]
