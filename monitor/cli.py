@@ -214,6 +214,94 @@ def _print_check_summary(report: Any, verbose: bool) -> None:
             typer.echo(f"  failed   {result.document}: {result.error}")
 
 
+# --- backfill ----------------------------------------------------------------------------------
+@app.command()
+def backfill(
+    ctx: typer.Context,
+    documents: list[str] = typer.Argument(None, help="Vendor ids or 'vendor/document' ids."),
+    all_documents: bool = typer.Option(False, "--all", help="Every document in the watchlist."),
+    since: Optional[datetime] = typer.Option(None, "--since", formats=["%Y-%m-%d"], help="Only captures from this day on."),
+    until: Optional[datetime] = typer.Option(None, "--until", formats=["%Y-%m-%d"], help="Only captures up to this day, included."),
+    notify: bool = typer.Option(False, "--notify", help="Also notify about historical changes (off: they are only recorded)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run as JSON."),
+    wait: float = typer.Option(0.0, "--wait", help="If another run holds the database, wait this many seconds for it."),
+) -> None:
+    """Import a document's past from a web archive ([archive] in the watchlist; the Wayback Machine by
+    default), oldest first, through the same pipeline as check. Safe to interrupt and to rerun.
+
+    Example: policy-monitor backfill acme/privacy --since 2020-01-01
+    """
+    from monitor.backfill import run_backfill
+    from monitor.lock import RunLock
+
+    if not documents and not all_documents:
+        raise UsageError("name the documents to backfill", "give vendor or 'vendor/document' ids, or --all")
+    state = _state(ctx)
+    watchlist = state.watchlist()
+    _selected(watchlist, documents)  # unknown ids fail before anything is fetched
+    with RunLock(state.db_path(), wait=wait):
+        store = state.store()
+        progress = _BackfillBar() if not as_json and sys.stderr.isatty() else None
+        try:
+            store.mark_interrupted_runs()
+            report = run_backfill(
+                watchlist, store, documents or (),
+                since=since.date() if since else None, until=until.date() if until else None,
+                notify=notify, on_progress=progress.update if progress else None,
+            )
+            if notify:
+                from monitor.notify import deliver_pending
+
+                deliver_pending(store, watchlist)
+        finally:
+            if progress:
+                progress.stop()
+            store.close()
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        _print_backfill_summary(report)
+    raise typer.Exit(EXIT_PARTIAL if report.failed else EXIT_OK)
+
+
+class _BackfillBar:
+    """One bar per document: captures done / total and the rate."""
+
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]:.1f} captures/s"), TimeElapsedColumn(),
+            console=Console(stderr=True), transient=True,
+        )
+        self._tasks: dict[str, Any] = {}
+        self._progress.start()
+
+    def update(self, event: Any) -> None:
+        task = self._tasks.get(event.document)
+        if task is None:
+            task = self._tasks[event.document] = self._progress.add_task(event.document, total=event.total, rate=0.0)
+        self._progress.update(task, completed=event.done, total=event.total, rate=event.rate)
+
+    def stop(self) -> None:
+        self._progress.stop()
+
+
+def _print_backfill_summary(report: Any) -> None:
+    c = report.counts
+    typer.echo(
+        f"backfilled {len(report.documents)} documents from {report.archive} in {report.seconds:.1f}s: "
+        f"{c['listed']} captures listed, {c['already']} done before, {c['imported']} imported, "
+        f"{c['duplicate']} duplicate, {c['skipped']} skipped, {c['failed']} failed"
+    )
+    for doc in report.documents:
+        if doc.error:
+            typer.echo(f"  {doc.document}: {doc.error}", err=True)
+    if report.not_started:
+        typer.echo(f"  not started (the archive asked us to slow down): {', '.join(report.not_started)}; rerun later", err=True)
+
+
 # --- status ------------------------------------------------------------------------------------
 @app.command()
 def status(

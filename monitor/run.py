@@ -149,6 +149,13 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
                 on_result(result)
 
         await asyncio.gather(*(one(v, d) for v, d in documents))
+    if watchlist.settings.archive_on_change:
+        # Evidence of what the page said: Save Page Now, rate-limited; a failure is logged, never fatal.
+        changed = [r.url for r in report.results if r.outcome == "changed"]
+        if changed:
+            from monitor.archive import request_captures  # only when asked for: it pulls in waybackpy
+
+            await request_captures(watchlist.archive, watchlist.settings, changed)
     report.results.sort(key=lambda r: r.document)
     report.seconds = time.monotonic() - started
     store.finish_run(run_id, report.counts)

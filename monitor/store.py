@@ -277,12 +277,14 @@ class Store:
 
     def _insert_in_time(self, session: Session, obs: Observation, compare) -> tuple[str, int]:  # noqa: ANN001
         moment = obs.checked_at
-        versions = list(
-            session.exec(select(Version).where(Version.document_id == obs.document_id).order_by(Version.number))
-        )
-        before = [v for v in versions if _aware(v.captured_at) <= moment]
-        after = [v for v in versions if _aware(v.captured_at) > moment]
-        prev, nxt = (before[-1] if before else None), (after[0] if after else None)
+        doc_versions = select(Version).where(Version.document_id == obs.document_id)
+        # Only the neighbour before and the versions after: a backfill goes oldest first, so "after" is
+        # the few live versions, and each capture costs the same however long the history grows.
+        prev = session.exec(
+            doc_versions.where(Version.captured_at <= moment).order_by(Version.captured_at.desc(), Version.number.desc()).limit(1)
+        ).first()
+        after = list(session.exec(doc_versions.where(Version.captured_at > moment).order_by(Version.number)))
+        nxt = after[0] if after else None
         text_sha = sha256(obs.text.encode("utf-8"))
         if prev is not None and prev.sha256 == text_sha:
             prev.last_seen = max(_aware(prev.last_seen), moment)

@@ -68,3 +68,35 @@ def test_diff_of_a_missing_file_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(app, ["diff", str(tmp_path / "nope.html"), str(tmp_path / "nope2.html")])
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ") and "no such file" in result.stderr
+
+
+def test_backfill_then_check_gives_one_history_in_time_order(tmp_path, server):
+    """The command a user runs on adding a vendor: its past from the archive, then live checks after it."""
+    from archive_fixtures import Record, WaybackStub, at, policy_text_html
+
+    server.set("/acme/privacy", policy_text_html(7), content_type="text/html")
+    live_url = server.url("/acme/privacy")
+    records = [Record(live_url, at(2019, 1), body=policy_text_html(1)), Record(live_url, at(2021, 6), body=policy_text_html(3))]
+    with WaybackStub(records) as archive:
+        watchlist = tmp_path / "watchlist.toml"
+        watchlist.write_text(
+            f'[settings]\ndatabase = "pm.db"\n[archive]\nkind = "wayback"\nurl = "{archive.url}"\n'
+            f"cdx_per_minute = 100000\ncaptures_per_minute = 100000\n"
+            f'[[vendors]]\nid = "acme"\n[[vendors.documents]]\nid = "privacy"\nurl = "{live_url}"\n',
+            encoding="utf-8",
+        )
+        runner = CliRunner()
+        base = ["--watchlist", str(watchlist)]
+        nothing = runner.invoke(app, [*base, "backfill"])
+        assert nothing.exit_code == 2 and "--all" in nothing.stderr
+        result = runner.invoke(app, [*base, "backfill", "acme/privacy", "--json"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["counts"]["imported"] == 2
+        again = runner.invoke(app, [*base, "backfill", "--all", "--json"], catch_exceptions=False)
+        assert json.loads(again.stdout)["counts"]["imported"] == 0
+    assert runner.invoke(app, [*base, "check"]).exit_code == 0
+    history = json.loads(runner.invoke(app, [*base, "history", "acme/privacy", "--json"]).stdout)
+    assert [(v["version"], v["source"]) for v in history] == [(1, "archive"), (2, "archive"), (3, "live")]
+    assert history[0]["captured_at"].startswith("2019-01-01")
+    changes = json.loads(runner.invoke(app, [*base, "changes", "--json"]).stdout)
+    assert [(c["from_version"], c["to_version"]) for c in changes] == [(1, 2), (2, 3)]

@@ -1,0 +1,272 @@
+"""One `backfill` run: each selected document's archived captures, oldest first, through the same
+extract → normalize → quality → version → clause-diff pipeline as `check`.
+
+Each capture ends as imported (a new version, in time order among the live ones), duplicate (the same
+text as its neighbour in time), skipped (not the policy: the reason is stored) or failed (the archive
+failed now; not stored, so the next backfill tries it again). Captures a previous run stored are not
+fetched again: an interrupted backfill resumes, and a second one adds nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+import httpx
+
+from monitor import quality
+from monitor.archive import Archive, ArchiveBlocked, ArchiveRefused, CaptureSkipped, open_archive
+from monitor.cdx import Capture
+from monitor.config import Vendor, WatchedDocument, Watchlist, document_key
+from monitor.engine import compare
+from monitor.errors import ArchiveError, ContentError, StoreError
+from monitor.pages import page_text
+from monitor.run import register, select_documents
+from monitor.store import CaptureRecord, Observation, Store, iso, sha256, utcnow
+
+log = logging.getLogger("monitor.backfill")
+
+OUTCOMES = ("imported", "duplicate", "skipped", "failed")
+
+
+@dataclass(frozen=True)
+class BackfillProgress:
+    """What `on_progress` receives: after a document's captures are listed, then after each capture."""
+
+    document: str
+    done: int  # this document's captures dealt with, those imported by earlier runs included
+    total: int  # captures the archive lists for this document (within --since/--until)
+    outcome: str | None  # the last capture's: imported | duplicate | skipped | failed; None when just listed
+    rate: float  # captures fetched per second over the whole run so far
+
+
+@dataclass
+class DocumentBackfill:
+    document: str
+    url: str
+    listed: int = 0  # captures the archive lists (status 200, identical neighbours collapsed)
+    already: int = 0  # stored by an earlier backfill: not fetched again
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    skipped: list[dict[str, str]] = field(default_factory=list)  # {timestamp, reason}
+    failed: list[dict[str, str]] = field(default_factory=list)  # {timestamp, error}
+    error: str | None = None  # the archive could not list (or stopped serving) this document
+    blocked: bool = False  # ... because it excludes the site
+    refused: bool = False  # ... because it kept answering 429: the run stopped here
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "document": self.document,
+            "url": self.url,
+            "listed": self.listed,
+            "already": self.already,
+            **self.counts,
+            "error": self.error,
+            "blocked": self.blocked,
+            "refused": self.refused,
+            "skipped_captures": self.skipped,
+            "failed_captures": self.failed,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class BackfillReport:
+    run_id: int
+    started_at: str
+    archive: str
+    documents: list[DocumentBackfill] = field(default_factory=list)
+    requests: dict[str, int] = field(default_factory=dict)  # cdx, capture, retry
+    not_started: list[str] = field(default_factory=list)  # documents left for later (the archive refused)
+    seconds: float = 0.0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        totals = {key: sum(d.counts[key] for d in self.documents) for key in OUTCOMES}
+        return {"listed": sum(d.listed for d in self.documents), "already": sum(d.already for d in self.documents),
+                **totals, "documents_failed": sum(1 for d in self.documents if d.error)}
+
+    @property
+    def failed(self) -> bool:
+        """Something to retry: a capture or a whole document failed (exit code 'partial')."""
+        return bool(self.not_started) or any(d.error or d.counts["failed"] for d in self.documents)
+
+    def to_dict(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at,
+            "archive": self.archive,
+            "seconds": round(self.seconds, 3),
+            "counts": self.counts,
+            "requests": self.requests,
+            "documents": [d.to_dict() for d in self.documents],
+            "not_started": self.not_started,
+        }
+
+
+@dataclass(frozen=True)
+class _Options:
+    since: date | datetime | None
+    until: date | datetime | None
+    notify: bool
+
+
+class _Progress:
+    """Turns steps into BackfillProgress events with the run's capture rate."""
+
+    def __init__(self, callback: Callable[[BackfillProgress], None] | None) -> None:
+        self.callback = callback
+        self.started = time.monotonic()
+        self.fetched = 0
+
+    def __call__(self, doc: DocumentBackfill, outcome: str | None) -> None:
+        if outcome is not None:
+            self.fetched += 1
+        if self.callback is None:
+            return
+        done = doc.already + sum(doc.counts.values())
+        rate = self.fetched / max(time.monotonic() - self.started, 1e-9)
+        self.callback(BackfillProgress(doc.document, done, doc.listed, outcome, rate))
+
+
+def run_backfill(
+    watchlist: Watchlist,
+    store: Store,
+    ids: Iterable[str] = (),
+    *,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+    notify: bool = False,
+    on_progress: Callable[[BackfillProgress], None] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> BackfillReport:
+    """Import the archived past of the documents named by `ids` (vendor or vendor/doc; none: all)."""
+    documents = select_documents(watchlist, ids)
+    register(store, documents)
+    options = _Options(since, until, notify)
+    archive = open_archive(watchlist.archive, watchlist.settings, transport=transport)
+    return asyncio.run(_backfill_all(archive, store, documents, options, _Progress(on_progress)))
+
+
+async def _backfill_all(archive: Archive, store: Store, documents: list[tuple[Vendor, WatchedDocument]],
+                        options: _Options, progress: _Progress) -> BackfillReport:
+    started = time.monotonic()
+    run_id = store.start_run("backfill")
+    report = BackfillReport(run_id=run_id, started_at=iso(utcnow()), archive=archive.base)
+    # One document at a time, one capture at a time: the archive's rate limit is the bound anyway,
+    # and politeness to a shared public service matters more than wall time here.
+    async with archive:
+        for vendor, doc in documents:
+            result = await _backfill_one(archive, store, run_id, document_key(vendor, doc), doc, options, progress)
+            report.documents.append(result)
+            if result.refused:  # asking on after repeated 429s gets a client banned: the rest waits
+                report.not_started = [document_key(v, d) for v, d in documents[len(report.documents):]]
+                break
+    report.requests = dict(archive.requests)
+    report.seconds = time.monotonic() - started
+    counts = report.counts
+    store.finish_run(run_id, {"new": counts["imported"], "unchanged": counts["duplicate"],
+                              "failed": counts["failed"] + counts["documents_failed"]})
+    return report
+
+
+async def _backfill_one(archive: Archive, store: Store, run_id: int, key: str, doc: WatchedDocument,
+                        options: _Options, progress: _Progress) -> DocumentBackfill:
+    result = DocumentBackfill(key, doc.url)
+    started = time.monotonic()
+    try:
+        captures = await archive.list_captures(doc.url, options.since, options.until)
+        seen = store.captures_seen(key)
+        todo = [c for c in captures if c.timestamp not in seen]
+        result.listed, result.already = len(captures), len(captures) - len(todo)
+        progress(result, None)
+        timeline = _Timeline(store, key)
+        for capture in todo:
+            outcome, detail = await _import_one(archive, store, run_id, key, doc, capture, options.notify, timeline)
+            result.counts[outcome] += 1
+            if outcome == "skipped":
+                result.skipped.append({"timestamp": capture.timestamp, "reason": detail})
+            elif outcome == "failed":
+                result.failed.append({"timestamp": capture.timestamp, "error": detail})
+            progress(result, outcome)
+    except ArchiveError as exc:  # blocked, refused, or the CDX API failing: one line
+        result.error, result.blocked, result.refused = str(exc), isinstance(exc, ArchiveBlocked), isinstance(exc, ArchiveRefused)
+        log.warning("%s: %s", key, exc)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+async def _import_one(archive: Archive, store: Store, run_id: int, key: str, doc: WatchedDocument,
+                      capture: Capture, notify: bool, timeline: _Timeline) -> tuple[str, str]:
+    """(outcome, detail) for one capture; stores it unless it failed."""
+    try:
+        memento = await archive.fetch_capture(capture)
+        text = page_text(memento.body, memento.content_type, capture.original, doc.select, doc.remove)
+    except (CaptureSkipped, ContentError) as exc:
+        return _skip(store, run_id, key, capture, str(exc))
+    except (ArchiveBlocked, ArchiveRefused):
+        raise  # about the whole document (or archive), not this capture
+    except ArchiveError as exc:
+        log.warning("%s: capture %s failed: %s", key, capture.timestamp, exc)
+        return "failed", str(exc)
+    except StoreError:
+        raise
+    except Exception as exc:  # a bug on one capture must not cost the others their import
+        log.exception("unexpected error importing %s capture %s", key, capture.timestamp)
+        return "failed", f"internal error: {type(exc).__name__}: {exc}"
+    problem = quality.assess(text, timeline.text_before(capture.captured_at))
+    if problem is not None:
+        return _skip(store, run_id, key, capture, f"quality: {problem}")
+    obs = Observation(
+        key, "new", capture.captured_at, text=text, raw=memento.body, content_type=memento.content_type,
+        url=f"{archive.base}/{capture.timestamp}/{capture.original}",  # the memento a person can open
+        source="archive", notify=notify,
+    )
+    record = CaptureRecord(key, capture.timestamp, capture.captured_at, "imported", capture.digest)
+    outcome, _number = store.record_capture(run_id, record, obs, compare)
+    timeline.add(capture.captured_at, text)  # imported or duplicate: from here on, this is the text
+    return outcome, ""
+
+
+def _skip(store: Store, run_id: int, key: str, capture: Capture, reason: str) -> tuple[str, str]:
+    record = CaptureRecord(key, capture.timestamp, capture.captured_at, "skipped", capture.digest, reason)
+    store.record_capture(run_id, record, None, compare)
+    return "skipped", reason
+
+
+class _Timeline:
+    """The document's versions in time, read once and kept up to date as captures are imported, so
+    the quality gate can compare each capture with the version before it without a query each time.
+    Holds hashes, not texts (a long history would not fit), and the one text last asked for."""
+
+    def __init__(self, store: Store, key: str) -> None:
+        self.store = store
+        self.versions = sorted(((_aware(v.captured_at), v.sha256) for v in store.versions(key)), key=_moment)
+        self._cached: tuple[str, str] | None = None  # (sha, text)
+
+    def text_before(self, moment: datetime) -> str | None:
+        index = bisect.bisect_right(self.versions, moment, key=_moment)
+        if index == 0:
+            return None
+        sha = self.versions[index - 1][1]
+        if self._cached is None or self._cached[0] != sha:
+            self._cached = (sha, self.store.text(sha))
+        return self._cached[1]
+
+    def add(self, moment: datetime, text: str) -> None:
+        digest = sha256(text.encode("utf-8"))
+        bisect.insort(self.versions, (moment, digest), key=_moment)
+        self._cached = (digest, text)
+
+
+def _moment(entry: tuple[datetime, str]) -> datetime:
+    return entry[0]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
