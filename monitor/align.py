@@ -11,7 +11,11 @@ Cheap first, expensive last, so a 130 KB policy aligns in tens of milliseconds:
 4. a modified pair grows over adjacent unpaired clauses while that raises its similarity: a sentence
    split in two, or two items merged into one;
 5. a long unpaired clause that nearly contains a short one seeds a pair that grows the same way: a
-   sentence listing things turned into a bulleted list, or the reverse.
+   sentence listing things turned into a bulleted list, or the reverse;
+6. last, a removed and an added clause in the same slot (between the same paired neighbours, in the
+   same section) are one clause rewritten when they share real content words, though too few for a
+   similarity match: "We delete usage logs after 30 days." → "We keep usage logs for 2 years.".
+   Only where the slot is unambiguous: one pair in it stands clearly above any rival.
 """
 
 from __future__ import annotations
@@ -20,9 +24,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Sequence
+from typing import Iterable, Sequence
 
-from monitor.clauses import MONTH_PATTERN, Clause, normalize_key
+from monitor.clauses import HEADING, MONTH_PATTERN, Clause, is_date_notice, normalize_key
 
 UNCHANGED, MOVED, MODIFIED, ADDED, REMOVED = "unchanged", "moved", "modified", "added", "removed"
 
@@ -38,6 +42,28 @@ MIN_CONTAINMENT = 0.8  # share of a short clause's words found in a long one to 
 GROW_GAIN = 0.02  # similarity an extra clause must add to join a split or merged pair
 MAX_GROWN = 60
 JACCARD_SPREAD = 0.25  # candidates this far below the best word overlap are not worth a ratio
+# same-slot pairing (stage 6): far weaker evidence than MIN_SCORE, so only inside one narrow gap
+SLOT_MIN_SHARED = 2  # words of substance both clauses must have (not generic, not numbers) ...
+SLOT_MIN_RUN = 3  # ... or one such word in a phrase of this many words both have: "sell your personal data"
+SLOT_MIN_DICE = 0.3  # 2·shared / (content words of both): the share of content in common
+SLOT_MAX_CLAUSES = 6  # per side: a wider gap is a passage rewritten, which clause became which a guess
+SLOT_MARGIN = 0.15  # a pair must beat every rival for either of its clauses by this much
+
+# Words that carry no content of their own: function words, pronouns, modals and negations (what
+# changes when a clause is rewritten, not what it is about).
+_STOP = frozenset(
+    "a an the and or nor but of to in on at by for with without from as into onto over under about after "
+    "before during until within than then there here so if when where while which who whom whose what how "
+    "why is are was were be been being am it its this that these those we us our ours you your yours they "
+    "them their he she his her i me my do does did doing done not no never may might will would can could "
+    "shall should must have has had having any all some such other also only more most each every both "
+    "either neither just very too up out e g ie eg etc".split()
+)
+# Content words too common in a policy to say that two clauses are about the same thing on their own.
+_GENERIC = frozenset(
+    "information data personal use used using service services user users account accounts privacy "
+    "policy notice provide provided product products include including example".split()
+)
 
 
 @dataclass(frozen=True)
@@ -265,6 +291,99 @@ def _pair_contained(
     return pairs
 
 
+def _content(clause: Clause) -> frozenset[str]:
+    """Content words of a clause, a plural "s" folded: "logs" and "log" are one word."""
+    return frozenset(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        for w in clause.key.split()
+        if w not in _STOP
+    )
+
+
+def _substantive(words: Iterable[str]) -> int:
+    # dates and numbers ("30 may 2026") and generic words do not make two sentences one
+    return sum(1 for w in words if w not in _GENERIC and not w.isdigit())
+
+
+def _shared_phrase(a: Clause, b: Clause) -> bool:
+    """The longest run of words both clauses have is a phrase with content: "sell your personal information"."""
+    wa, wb = a.key.split(), b.key.split()
+    m = SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb))
+    run = [w for w in wa[m.a: m.a + m.size] if w not in _STOP]
+    return m.size >= SLOT_MIN_RUN and len(run) >= 2 and _substantive(run) >= 1
+
+
+def slot_score(a: Clause, b: Clause) -> float:
+    """How plainly two clauses are one rewritten, by the content words they share (0 when too few).
+
+    >>> from monitor.clauses import segment
+    >>> old, new = segment("We delete usage logs after 30 days. We keep usage logs for 2 years.")
+    >>> slot_score(old, new)
+    0.4
+    """
+    wa, wb = _content(a), _content(b)
+    shared = wa & wb
+    if len(shared) < 2:
+        return 0.0
+    if _substantive(shared) < SLOT_MIN_SHARED and not (_substantive(shared) and _shared_phrase(a, b)):
+        return 0.0
+    dice = 2 * len(shared) / (len(wa) + len(wb))
+    return round(dice, 3) if dice >= SLOT_MIN_DICE else 0.0
+
+
+def _neighbours(n: int, anchor: dict[int, int]) -> list[tuple[int, int]]:
+    """For each position of one side: (pair before, pair after), as ids of the pairs holding the nearest
+    paired clauses on either side of it; -1 at the document's edges."""
+    before, last = [], -1
+    for k in range(n):
+        before.append(last)
+        last = anchor.get(k, last)
+    after, nxt = [0] * n, -1
+    for k in range(n - 1, -1, -1):
+        after[k] = nxt
+        nxt = anchor.get(k, nxt)
+    return list(zip(before, after))
+
+
+def _pair_same_slot(
+    old: Sequence[Clause], new: Sequence[Clause], pairs: Sequence[Pair], free_old: set[int], free_new: set[int]
+) -> list[Pair]:
+    """Stage 6: removed and added clauses between the same paired neighbours, rewritten in place."""
+    if not free_old or not free_new:
+        return []
+    anchor_old = {i: k for k, p in enumerate(pairs) if p.new for i in p.old}
+    anchor_new = {j: k for k, p in enumerate(pairs) if p.old for j in p.new}
+    slot_old, slot_new = _neighbours(len(old), anchor_old), _neighbours(len(new), anchor_new)
+    slots: dict[tuple[int, int], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for i in sorted(free_old):
+        slots[slot_old[i]][0].append(i)
+    for j in sorted(free_new):
+        slots[slot_new[j]][1].append(j)
+    out = []
+    for olds, news in slots.values():
+        if not olds or not news or len(olds) > SLOT_MAX_CLAUSES or len(news) > SLOT_MAX_CLAUSES:
+            continue
+        # a date notice ("Last updated …") is judged on its own by the cosmetic filter
+        olds = [i for i in olds if not is_date_notice(old[i].key)]
+        news = [j for j in news if not is_date_notice(new[j].key)]
+        scored = sorted(
+            ((score, i, j) for i in olds for j in news
+             if old[i].section == new[j].section and (old[i].kind == HEADING) == (new[j].kind == HEADING)
+             and (score := slot_score(old[i], new[j])) > 0),
+            key=lambda t: (-t[0], t[1], t[2]),
+        )
+        for score, i, j in scored:
+            if i not in free_old or j not in free_new:
+                continue
+            rivals = [s for s, a, b in scored if (a == i) != (b == j) and a in free_old and b in free_new]
+            if rivals and max(rivals) > score - SLOT_MARGIN:
+                continue  # two rewrites fit about as well: which clause became which is a guess
+            free_old.discard(i)
+            free_new.discard(j)
+            out.append(Pair(MODIFIED, (i,), (j,), score))
+    return out
+
+
 def align(old: Sequence[Clause], new: Sequence[Clause]) -> list[Pair]:
     """Pair old and new clauses; every clause appears in exactly one pair. Ordered as in the new text,
     removed clauses placed after the new position of their nearest preceding old neighbour."""
@@ -285,6 +404,7 @@ def align(old: Sequence[Clause], new: Sequence[Clause]) -> list[Pair]:
         free_new.difference_update(grown.new)
         pairs.append(grown)
     pairs.extend(_pair_contained(old, new, free_old, free_new))
+    pairs.extend(_pair_same_slot(old, new, pairs, free_old, free_new))
     pairs.extend(Pair(REMOVED, (i,), ()) for i in sorted(free_old))
     pairs.extend(Pair(ADDED, (), (j,)) for j in sorted(free_new))
     return _order(pairs, len(old))

@@ -2,9 +2,9 @@
 
 Pure and offline: rules and lexicons (monitor/lexicon.py) over normalized text. The judgement
 compares what the old and the new clause *say*, not which words they share: each side is reduced
-to features (promises such as "does not sell", recipients, data types, purposes, transfer
-mechanisms, rights, periods, ages, how changes are announced) and only a difference in features
-is material. Rewording the same practice ("birthday" → "date of birth") is minor.
+to features by monitor/signals.py (promises such as "does not sell", recipients, data types,
+purposes, transfer mechanisms, rights, periods, ages, how changes are announced) and only a
+difference in features is material. Rewording the same practice ("birthday" → "date of birth") is minor.
 
     >>> judge("modified", "We do not sell your data.", "We may sell your data.").reason
     "sale: 'do not sell' became 'may sell'"
@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from monitor import lexicon as lx
+from monitor.signals import Features, Table, features, names, normalize, shared_with
+
+__all__ = ["CATEGORIES", "Verdict", "categorize", "judge", "normalize"]
 
 CATEGORIES = (
     "sharing", "sale", "tracking_ads", "collection", "use", "retention", "transfer", "children",
@@ -35,205 +38,14 @@ class Verdict:
     direction: str = "none"  # expands | restricts | mixed | none
 
 
-# --- normalization -------------------------------------------------------------------------------
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|^#+\s*|^\s*(?:[*+-]|\d+\.)\s+|`", re.M)
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - ", "\u00a0": " "})
-_SPACE = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=4096)
-def strip_markdown(text: str) -> str:
-    """Light markdown out, case kept: `[text](url)` → text, emphasis and list markers dropped."""
-    text = _LINK.sub(r"\1", text)
-    return _SPACE.sub(" ", _MARKUP.sub("", text.translate(_QUOTES))).strip()
-
-
-def normalize(text: str) -> str:
-    """The form every lexicon pattern is written for: markdown stripped, lower case, plain quotes."""
-    return strip_markdown(text).lower()
-
-
-# --- compiled lexicons ---------------------------------------------------------------------------
-def _c(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-# Patterns are compiled to start only where a word starts: Python's regex engine then rejects
-# most positions at once, which makes the scans several times faster.
-_WORD_START = r"(?<!\w)(?=\w)"
-
-
-def _w(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"{_WORD_START}(?:{pattern})")
-
-
-class _Table:
-    """One alternation for a {canonical: pattern} table: a single scan finds every term.
-
-    Named groups would say which entry matched but slow every scan; instead the few matches
-    are attributed afterwards by re-matching the entries at the match position.
-    """
-
-    def __init__(self, table: dict[str, str]):
-        self.names = list(table)
-        self.parts = [re.compile(p) for p in table.values()]
-        self.rx = _w("|".join(f"(?:{p})" for p in table.values()))
-
-    def which(self, text: str, m: re.Match[str]) -> str:
-        """The entry that produced match `m`."""
-        for name, part in zip(self.names, self.parts):
-            hit = part.match(text, m.start())
-            if hit and hit.end() == m.end():
-                return name
-        return self.names[0]  # unreachable: some entry produced the match
-
-    def find(self, text: str) -> dict[str, str]:
-        """canonical name → first surface form found."""
-        found: dict[str, str] = {}
-        for m in self.rx.finditer(text):
-            found.setdefault(self.which(text, m), m.group(0).strip(" ,;:"))
-        return found
-
-
-_CAT_TEXT = _Table({c: p for c, p in lx.CATEGORY_TERMS.items() if c != "scope_contact"})
-_CAT_CONTACT = _c(lx.CATEGORY_TERMS["scope_contact"])  # "@", "[at]": not at a word start
-_CAT_SECTION = {c: _c(p) for c, p in lx.SECTION_TERMS.items()}
-_VERBS = _Table({c: rf"(?:{p})\b" for c, p in lx.PRACTICE_VERBS.items()})
-_AUX = frozenset("do does did will would shall should can could may might must".split())
-_NEG = _c(rf"\b(?:{lx.NEGATION})\b")
-_NEG_BREAK = _c(rf"[.;:!?]|\b(?:{lx.NEGATION_BREAK})\b")
-_CONSENT = _w(lx.CONSENT_LIMITS)
-_RECIPIENTS = _Table(lx.RECIPIENTS)
-_GENERIC = _w(lx.GENERIC_RECIPIENTS)
-_SHARING_CTX = _w(lx.SHARING_CONTEXT)
-_DATA = _Table(lx.DATA_TYPES)
-_COLLECTION_CTX = _w(lx.COLLECTION_CONTEXT)
-_PURPOSES = _Table({name: p for name, (_, p) in lx.PURPOSES.items()})
+_CAT_TEXT = Table({c: p for c, p in lx.CATEGORY_TERMS.items() if c != "scope_contact"})
+_CAT_CONTACT = re.compile(lx.CATEGORY_TERMS["scope_contact"])  # "@", "[at]": not at a word start
+_CAT_SECTION = {c: re.compile(p) for c, p in lx.SECTION_TERMS.items()}
 _PURPOSE_CAT = {name: cat for name, (cat, _) in lx.PURPOSES.items()}
-_MECHANISMS = _Table(lx.MECHANISMS)
-_SCOPES = _c(lx.MECHANISM_SCOPES)
-_COUNTRIES = _Table(lx.COUNTRIES)
-_STATEMENT = _c(lx.STATEMENT_VERBS)
-_GRANT = _c(lx.RIGHT_GRANT)
-_TRANSFER_CTX = _w(lx.TRANSFER_CONTEXT)
-_RIGHTS = _Table(lx.RIGHTS)
-_NOTICE_CTX = _w(lx.NOTICE_CONTEXT)
-_NOTICE = _Table(lx.NOTICE_METHODS)
-_RETENTION_CTX = _w(lx.RETENTION_CONTEXT)
-_CHILD_CTX = _w(lx.CHILD_CONTEXT)
-_NUM = "|".join(sorted(lx.NUMBER_WORDS, key=len, reverse=True))
-_DURATION = _c(lx.DURATION.format(numbers=_NUM))
-_INDEFINITE = _c(lx.INDEFINITE)
-_AGE = _c(lx.AGE)
-_BOILER = _c(lx.BOILERPLATE)
-_DATE = _c(lx.DATE)
-_NAME_RUN = re.compile(r"\b(?:with|to) ((?:[A-Z][\w+&'.-]*)(?: (?:[A-Z][\w+&'.-]*|of|&|and))*)")
-_SENTENCE = re.compile(r"[^.!?;|]+")
-_PAREN = re.compile(r"\([^()]*\)")
+_BOILER = re.compile(lx.BOILERPLATE)
 _HOLE = re.compile(r"\s[,.;:)](?!\w)|\(\s*\)|\s{2,}")
 _WORD = re.compile(r"\w+")
 _END = re.compile(r"[.!;:)\]\"']$")
-
-
-# --- features of one clause ----------------------------------------------------------------------
-@dataclass
-class Features:
-    text: str
-    negated: dict[str, str] = field(default_factory=dict)  # category → "does not sell"
-    affirmed: dict[str, str] = field(default_factory=dict)  # category → "may sell"
-    consent: str = ""
-    recipients: dict[str, str] = field(default_factory=dict)
-    generic_recipient: str = ""
-    data: dict[str, str] = field(default_factory=dict)
-    purposes: dict[str, str] = field(default_factory=dict)
-    mechanisms: dict[str, str] = field(default_factory=dict)
-    scopes: frozenset[str] = frozenset()
-    countries: dict[str, str] = field(default_factory=dict)
-    rights: dict[str, str] = field(default_factory=dict)
-    notice: dict[str, str] = field(default_factory=dict)
-    durations: dict[float, str] = field(default_factory=dict)
-    ages: dict[int, str] = field(default_factory=dict)
-    sharing_ctx: bool = False
-    collection_ctx: bool = False
-
-
-def _polarity(text: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Practice verbs split into negated ("we do not sell") and affirmed ("we may sell") uses."""
-    negated: dict[str, str] = {}
-    affirmed: dict[str, str] = {}
-    for m in _VERBS.rx.finditer(text):
-        cat = _VERBS.which(text, m)
-        before = text[max(0, m.start() - 60): m.start()]
-        cut = None
-        for cut in _NEG_BREAK.finditer(before):
-            pass
-        if cut is not None:
-            before = before[cut.end():]
-        words = before.split()[-6:]
-        neg = None
-        window = " ".join(words)
-        for neg in _NEG.finditer(window):
-            pass
-        if neg is not None:
-            # keep the auxiliary in the quote: "does not sell", "will not share"
-            head = [w for w in window[:neg.start()].split()[-1:] if w in _AUX]
-            span = " ".join([*head, window[neg.start():].strip(), m.group(0)])
-            negated.setdefault(cat, _SPACE.sub(" ", span).strip())
-        else:
-            lead = " ".join(words[-1:])
-            affirmed.setdefault(cat, f"{lead} {m.group(0)}".strip())
-    return negated, affirmed
-
-
-def _durations(text: str) -> dict[float, str]:
-    found: dict[float, str] = {}
-    for m in _DURATION.finditer(text):
-        n = m.group(1)
-        count = int(n) if n.isdigit() else lx.NUMBER_WORDS[n]
-        found.setdefault(count * lx.UNIT_DAYS[m.group(2)], m.group(0))
-    for m in _INDEFINITE.finditer(text):
-        found.setdefault(float("inf"), m.group(0))
-    return found
-
-
-def _ages(text: str) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for m in _AGE.finditer(text):
-        age = int(m.group(1) or m.group(2))
-        if 8 <= age <= 21:
-            found.setdefault(age, m.group(0))
-    return found
-
-
-def features(text: str) -> Features:
-    """Reduce one clause (raw, may carry markdown) to the features the judgement compares."""
-    t = normalize(text)
-    f = Features(t)
-    f.negated, f.affirmed = _polarity(t)
-    if m := _CONSENT.search(t):
-        f.consent = m.group(0)
-    f.sharing_ctx = bool(_SHARING_CTX.search(t))
-    if f.sharing_ctx:
-        f.recipients = _RECIPIENTS.find(t)
-        if m := _GENERIC.search(t):
-            f.generic_recipient = m.group(0)
-    f.data = _DATA.find(t)
-    f.collection_ctx = bool(_COLLECTION_CTX.search(t))
-    f.purposes = _PURPOSES.find(t)
-    f.mechanisms = _MECHANISMS.find(t)
-    if f.mechanisms:
-        f.scopes = frozenset(m.group(1) for m in _SCOPES.finditer(t))
-    if _TRANSFER_CTX.search(t):
-        f.countries = _COUNTRIES.find(t)
-    f.rights = _RIGHTS.find(t)
-    if _NOTICE_CTX.search(t) and not _DATE.search(t):
-        f.notice = _NOTICE.find(t)
-    if _RETENTION_CTX.search(t):
-        f.durations = _durations(t)
-    if _CHILD_CTX.search(t):
-        f.ages = _ages(t)
-    return f
 
 
 # --- categories ----------------------------------------------------------------------------------
@@ -334,11 +146,14 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
     for name in _only(fn.notice, fo.notice):
         add(Signal("change_notice", RESTRICTS, f"change_notice: {name} added ({_q(fn.notice[name])})"))
 
-    # data types last: the weakest signal, often a list reordered or an example added
+    # data types last: the weakest signal, often a list reordered or an example added. Data the
+    # other side names in a short form ("email" for "email address") is the same data.
     for name in _only(fn.data, fo.data):
-        add(Signal("collection", EXPANDS, f"collection: new data {_q(fn.data[name])}"))
+        if name not in fo.data_named:
+            add(Signal("collection", EXPANDS, f"collection: new data {_q(fn.data[name])}"))
     for name in _only(fo.data, fn.data):
-        add(Signal("collection", RESTRICTS, f"collection: data {_q(fo.data[name])} no longer listed"))
+        if name not in fn.data_named:
+            add(Signal("collection", RESTRICTS, f"collection: data {_q(fo.data[name])} no longer listed"))
     return out
 
 
@@ -365,7 +180,7 @@ def _transfer_signals(fo: Features, fn: Features) -> list[Signal]:
         what = f"{_q(', '.join(s + '-u.s.' for s in added))} framework added" if added else "framework scope narrowed"
         out.append(Signal("transfer", MIXED, f"transfer: {what}"))
     for c in _only(fn.countries, fo.countries):
-        if fo.countries or fo.mechanisms or _TRANSFER_CTX.search(fo.text):
+        if fo.countries or fo.mechanisms or fo.transfer_ctx:
             out.append(Signal("transfer", EXPANDS, f"transfer: new destination {_q(c)}"))
     return out
 
@@ -377,7 +192,7 @@ def _quantity_signals(fo: Features, fn: Features) -> list[Signal]:
         d = EXPANDS if new_max > old_max else RESTRICTS if new_max < old_max else MIXED
         out.append(Signal("retention", d, f"retention: {_q(fo.durations[old_max])} became {_q(fn.durations[new_max])}"
                           if old_max != new_max else "retention: periods changed"))
-    elif fn.durations and not fo.durations and _RETENTION_CTX.search(fo.text):
+    elif fn.durations and not fo.durations and fo.retention_ctx:
         p = max(fn.durations)
         out.append(Signal("retention", EXPANDS, f"retention: period {_q(fn.durations[p])} added"))
     elif fo.durations and not fn.durations:
@@ -388,25 +203,11 @@ def _quantity_signals(fo: Features, fn: Features) -> list[Signal]:
         d = RESTRICTS if new_a[-1] > old_a[-1] or new_a[0] > old_a[0] else EXPANDS
         out.append(Signal("children", d, f"children: age {_q(', '.join(map(str, old_a)))} became "
                                          f"{_q(', '.join(map(str, new_a)))}"))
-    elif fo.ages and not fn.ages and _CHILD_CTX.search(fn.text):
+    elif fo.ages and not fn.ages and fn.child_ctx:
         out.append(Signal("children", EXPANDS, f"children: age rule {_q(next(iter(fo.ages.values())))} removed"))
-    elif fn.ages and not fo.ages and _CHILD_CTX.search(fo.text):
+    elif fn.ages and not fo.ages and fo.child_ctx:
         out.append(Signal("children", MIXED, f"children: age rule {_q(next(iter(fn.ages.values())))} added"))
     return out
-
-
-def _names(raw: str) -> dict[str, set[str]]:
-    """Company-like names that are the object of "with"/"to" ("share it with Acme Labs").
-
-    Runs of capitalized words; a run that opens a sentence is a sentence, not a name.
-    """
-    text = strip_markdown(raw)
-    runs: dict[str, set[str]] = {}
-    for m in _NAME_RUN.finditer(text):
-        words = [w.removesuffix("'s").rstrip(".") for w in m.group(1).split()]
-        if any(w.lower() not in lx.NOT_NAMES for w in words):
-            runs[" ".join(words)] = set(words)
-    return runs
 
 
 def _name_signals(old_raw: str, new_raw: str) -> list[Signal]:
@@ -415,7 +216,7 @@ def _name_signals(old_raw: str, new_raw: str) -> list[Signal]:
     Only runs made entirely of new words count: "Acme" → "Acme Social" is a rename, and when
     names both appear and vanish the edit is treated as a rename too.
     """
-    old, new = _names(old_raw), _names(new_raw)
+    old, new = names(old_raw), names(new_raw)
     old_words = set().union(*old.values()) if old else set()
     new_words = set().union(*new.values()) if new else set()
     added = [r for r, ws in new.items() if not ws & old_words]
@@ -425,8 +226,7 @@ def _name_signals(old_raw: str, new_raw: str) -> list[Signal]:
     out = []
     for runs, raw, d, verb in ((added, new_raw, EXPANDS, "new recipient"), (gone, old_raw, RESTRICTS, "recipient")):
         for r in runs:
-            sentence = next((s for s in _SENTENCE.findall(strip_markdown(raw)) if r in s), "")
-            if _SHARING_CTX.search(sentence.lower()):
+            if shared_with(raw, r):
                 tail = "" if d == EXPANDS else " removed"
                 out.append(Signal("sharing", d, f"sharing: {verb} {_q(r)}{tail}"))
     return out
@@ -440,13 +240,12 @@ def _clause_signals(f: Features, raw: str, added: bool, section_cats: set[str]) 
     # what a clause does with data: added is worse, removed is better
     practice = EXPANDS if added else RESTRICTS
     verb = "new" if added else "removed"
-    # a verb inside brackets ("(see how we use cookies)") does not make a label a statement
-    stated = bool(_STATEMENT.search(_PAREN.sub(" ", f.text)))
+    stated = f.states_practice
     for cat, span in f.negated.items():
         out.append(Signal(cat, promise, f"{cat}: {verb} promise {_q(span)}"))
     if f.consent and (f.affirmed or f.negated):
         out.append(Signal(_main_practice(f), promise, f"{_main_practice(f)}: {verb} condition {_q(f.consent)}"))
-    rights = f.rights if (_GRANT.search(f.text) or "rights" in section_cats) else {}
+    rights = f.rights if (f.grants_right or "rights" in section_cats) else {}
     for name, span in rights.items():
         out.append(Signal("rights", promise, f"rights: {name} {'added' if added else 'removed'} ({_q(span)})"))
     for name, span in f.notice.items():

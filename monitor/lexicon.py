@@ -1,7 +1,7 @@
 """Lexicons and rules the clause classifier reads: the one place a reviewer extends.
 
 Every entry is a regular-expression fragment matched against *normalized* clause text: markdown
-stripped, lower case, curly quotes straightened, whitespace collapsed (see `classify.normalize`).
+stripped, lower case, curly quotes straightened, whitespace collapsed (see `signals.normalize`).
 Keys of the term tables are the canonical names quoted in alerts; two spellings of one thing
 ("birthday", "date of birth") share a key so that rewording one into the other is not a change.
 
@@ -158,6 +158,18 @@ DATA_TYPES: dict[str, str] = {
     "voice and audio": r"\baudio\b|voice (?:data|commands|input)",
     "public content": r"public (?:content|posts|information|profile)",
     "log data": r"\blog (?:data|files|information)|\blogs\b",
+}
+# Shorter names of the same data as a DATA_TYPES entry: "your email" and "your email address" name
+# one thing, so a clause that swaps one for the other lists no new data. Only forms that name the
+# very same data: "location" is not a short form of "precise location" (that change is material).
+DATA_SHORT_FORMS: dict[str, str] = {
+    "email address": r"e-?mails?\b(?! (?:you|us|them|me)\b)",  # not the verb: "we email you"
+    # "phone" alone, not the device's: "mobile" or "phone model" name no number
+    "phone number": r"(?:tele)?phone\b(?! (?:calls?|support|models?|type|settings|apps?|book)\b)",
+    "name": r"names?\b",
+    "date of birth": r"birth\b",
+    "age": r"age\b",
+    "IP address": r"ips?\b",
 }
 # Verbs that say data is gathered or held; data-type terms count only in such clauses.
 COLLECTION_CONTEXT = (

@@ -135,3 +135,38 @@ def test_labelled_items_pair_only_when_the_label_is_unique() -> None:
     assert [t for t, _, _ in _summary(old, new)] == [MODIFIED, MODIFIED]
     twice = "- Note: logs kept\n- Note: nothing sold"
     assert {t for t, _, _ in _summary(twice, "- Note: photos public\n- Note: cookies expire")} == {ADDED, REMOVED}
+
+
+# Same-slot pairing: a removed and an added clause between the same neighbours are one clause rewritten
+# when they share real content, though too little for a similarity match; otherwise they stay apart.
+_BEFORE = "# Sharing\n\nWe hand parcels to couriers.\n\n"
+_AFTER = "\n\n# Contact\n\nWrite to the front desk."
+SLOT_CASES = [
+    ("promise reversed",
+     "We do not sell your personal information, and we do not share it with third parties for their advertising.",
+     "We may sell your personal information to advertising partners and data brokers.",
+     [MODIFIED]),
+    ("period rewritten", "We delete usage logs after 30 days.", "We keep usage logs for 2 years.", [MODIFIED]),
+    ("unrelated sentences", "We use a fax line for support requests.", "We may transfer data to partners abroad.",
+     [REMOVED, ADDED]),
+    ("only generic words shared", "We use personal information to run the service.",
+     "Personal information about users is shown on the account page.", [REMOVED, ADDED]),
+    ("only a date shared", "The lobby was repainted by 30 May 2020.", "Fees for gardeners and cleaners rose in 2020 from 30 May.",
+     [REMOVED, ADDED]),
+    ("clear best pair of two", "We delete usage logs after 30 days. We answer letters within a week.",
+     "We keep usage logs for 2 years. Billing records go to our auditors.", [MODIFIED, REMOVED, ADDED]),
+    ("two equally good rewrites", "We delete usage logs after 30 days. We anonymize usage logs after 90 days.",
+     "We keep usage logs for 2 years.", [REMOVED, REMOVED, ADDED]),
+]
+
+
+@pytest.mark.parametrize("old,new,kinds", [c[1:] for c in SLOT_CASES], ids=[c[0] for c in SLOT_CASES])
+def test_same_slot_pairing(old: str, new: str, kinds: list[str]) -> None:
+    result = _summary(_BEFORE + old + _AFTER, _BEFORE + new + _AFTER)
+    assert [t for t, _, _ in result if t != UNCHANGED] == kinds
+
+
+def test_same_slot_needs_the_same_neighbours() -> None:
+    old = "We hand parcels to couriers.\n\nWe delete usage logs after 30 days.\n\nWrite to the front desk."
+    new = "We keep usage logs for 2 years.\n\nWe hand parcels to couriers.\n\nWrite to the front desk."
+    assert sorted(t for t, _, _ in _summary(old, new) if t != UNCHANGED) == [ADDED, REMOVED]

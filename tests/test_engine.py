@@ -55,6 +55,19 @@ def test_modified_clause_carries_the_marked_diff() -> None:
     assert (change.old, change.new) == ("We never sell data.", "We sometimes sell data.")
 
 
+def test_clause_rewritten_in_place_carries_the_marked_diff() -> None:
+    # too few words in common for a similarity match; the same place and subject make it one clause
+    before = "## Sale\n\nWe hand records to couriers.\n\n"
+    old = before + "We do not sell your personal information, and we do not share it with others for their ads."
+    new = before + "We may sell your personal information to advertising partners and data brokers."
+    (change,) = compare(old + "\n\n## Contact", new + "\n\n## Contact").clauses
+    assert change.type == "modified"
+    assert change.diff == (
+        "We [-do not-]{+may+} sell your personal information[-, and we do not share it with others for their ads-]"
+        "{+ to advertising partners and data brokers+}."
+    )
+
+
 def test_split_clause_is_reported_once_with_its_shape() -> None:
     result = compare(
         "We keep your uploads on our servers, and we delete them when you close the account.",
@@ -135,7 +148,7 @@ def test_a_text_compared_with_itself_has_no_change(doc: str) -> None:
     assert compare(doc, doc + "\n").clauses == ()
 
 
-@pytest.mark.parametrize("module", ["clauses", "worddiff", "engine", "render"])
+@pytest.mark.parametrize("module", ["clauses", "align", "worddiff", "signals", "classify", "engine", "render"])
 def test_docstring_examples_run(module: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.undo()  # the examples show the real classifier's verdicts
     mod = importlib.import_module(f"monitor.{module}")

@@ -1,0 +1,250 @@
+"""What one clause says: the features the classifier (classify.py) compares between two versions.
+
+Pure and offline: the lexicons of monitor/lexicon.py, compiled once, read over normalized text. A
+clause is reduced to its promises ("does not sell") and practices ("may sell"), the conditions on
+them ("only with your consent"), recipients, data types, purposes, transfer mechanisms and
+destinations, rights, how changes are announced, retention periods and age thresholds.
+
+    >>> f = features("We do **not** sell your email address, and we keep logs for 30 days.")
+    >>> f.negated, list(f.data), f.durations
+    ({'sale': 'do not sell'}, ['email address', 'log data'], {30: '30 days'})
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+from monitor import lexicon as lx
+
+# --- normalization -------------------------------------------------------------------------------
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|^#+\s*|^\s*(?:[*+-]|\d+\.)\s+|`", re.M)
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - ", "\u00a0": " "})
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def strip_markdown(text: str) -> str:
+    """Light markdown out, case kept: `[text](url)` → text, emphasis and list markers dropped."""
+    text = _LINK.sub(r"\1", text)
+    return _SPACE.sub(" ", _MARKUP.sub("", text.translate(_QUOTES))).strip()
+
+
+def normalize(text: str) -> str:
+    """The form every lexicon pattern is written for: markdown stripped, lower case, plain quotes."""
+    return strip_markdown(text).lower()
+
+
+# --- compiled lexicons ---------------------------------------------------------------------------
+# Patterns are compiled to start only where a word starts: Python's regex engine then rejects
+# most positions at once, which makes the scans several times faster.
+_WORD_START = r"(?<!\w)(?=\w)"
+
+
+def at_words(pattern: str) -> re.Pattern[str]:
+    """Compile a lexicon pattern to match only where a word starts."""
+    return re.compile(rf"{_WORD_START}(?:{pattern})")
+
+
+class Table:
+    """One alternation for a {canonical: pattern} table: a single scan finds every term.
+
+    Named groups would say which entry matched but slow every scan; instead the few matches
+    are attributed afterwards by re-matching the entries at the match position.
+    """
+
+    def __init__(self, table: dict[str, str]):
+        self.names = list(table)
+        self.parts = [re.compile(p) for p in table.values()]
+        self.rx = at_words("|".join(f"(?:{p})" for p in table.values()))
+
+    def which(self, text: str, m: re.Match[str]) -> str:
+        """The entry that produced match `m`."""
+        for name, part in zip(self.names, self.parts):
+            hit = part.match(text, m.start())
+            if hit and hit.end() == m.end():
+                return name
+        return self.names[0]  # unreachable: some entry produced the match
+
+    def find(self, text: str) -> dict[str, str]:
+        """canonical name → first surface form found."""
+        found: dict[str, str] = {}
+        for m in self.rx.finditer(text):
+            found.setdefault(self.which(text, m), m.group(0).strip(" ,;:"))
+        return found
+
+
+_VERBS = Table({c: rf"(?:{p})\b" for c, p in lx.PRACTICE_VERBS.items()})
+_AUX = frozenset("do does did will would shall should can could may might must".split())
+_NEG = re.compile(rf"\b(?:{lx.NEGATION})\b")
+_NEG_BREAK = re.compile(rf"[.;:!?]|\b(?:{lx.NEGATION_BREAK})\b")
+_CONSENT = at_words(lx.CONSENT_LIMITS)
+_RECIPIENTS = Table(lx.RECIPIENTS)
+_GENERIC = at_words(lx.GENERIC_RECIPIENTS)
+SHARING_CTX = at_words(lx.SHARING_CONTEXT)
+_DATA = Table(lx.DATA_TYPES)
+_DATA_SHORT = Table(lx.DATA_SHORT_FORMS)
+_COLLECTION_CTX = at_words(lx.COLLECTION_CONTEXT)
+_PURPOSES = Table({name: p for name, (_, p) in lx.PURPOSES.items()})
+_MECHANISMS = Table(lx.MECHANISMS)
+_SCOPES = re.compile(lx.MECHANISM_SCOPES)
+_COUNTRIES = Table(lx.COUNTRIES)
+_STATEMENT = re.compile(lx.STATEMENT_VERBS)
+_GRANT = re.compile(lx.RIGHT_GRANT)
+_TRANSFER_CTX = at_words(lx.TRANSFER_CONTEXT)
+_RIGHTS = Table(lx.RIGHTS)
+_NOTICE_CTX = at_words(lx.NOTICE_CONTEXT)
+_NOTICE = Table(lx.NOTICE_METHODS)
+_RETENTION_CTX = at_words(lx.RETENTION_CONTEXT)
+_CHILD_CTX = at_words(lx.CHILD_CONTEXT)
+_NUM = "|".join(sorted(lx.NUMBER_WORDS, key=len, reverse=True))
+_DURATION = re.compile(lx.DURATION.format(numbers=_NUM))
+_INDEFINITE = re.compile(lx.INDEFINITE)
+_AGE = re.compile(lx.AGE)
+_DATE = re.compile(lx.DATE)
+_NAME_RUN = re.compile(r"\b(?:with|to) ((?:[A-Z][\w+&'.-]*)(?: (?:[A-Z][\w+&'.-]*|of|&|and))*)")
+_SENTENCE = re.compile(r"[^.!?;|]+")
+_PAREN = re.compile(r"\([^()]*\)")
+
+
+# --- features of one clause ----------------------------------------------------------------------
+@dataclass
+class Features:
+    text: str  # normalized
+    negated: dict[str, str] = field(default_factory=dict)  # category → "does not sell"
+    affirmed: dict[str, str] = field(default_factory=dict)  # category → "may sell"
+    consent: str = ""
+    recipients: dict[str, str] = field(default_factory=dict)
+    generic_recipient: str = ""
+    data: dict[str, str] = field(default_factory=dict)
+    # data the clause names, in any form: the `data` keys plus those named only by a short form
+    # ("your email" names the data "email address")
+    data_named: frozenset[str] = frozenset()
+    purposes: dict[str, str] = field(default_factory=dict)
+    mechanisms: dict[str, str] = field(default_factory=dict)
+    scopes: frozenset[str] = frozenset()
+    countries: dict[str, str] = field(default_factory=dict)
+    rights: dict[str, str] = field(default_factory=dict)
+    notice: dict[str, str] = field(default_factory=dict)
+    durations: dict[float, str] = field(default_factory=dict)
+    ages: dict[int, str] = field(default_factory=dict)
+    sharing_ctx: bool = False  # says data goes to someone
+    collection_ctx: bool = False  # says data is gathered or held
+    transfer_ctx: bool = False  # says where data goes or is processed
+    retention_ctx: bool = False  # talks about keeping or deleting
+    child_ctx: bool = False  # talks about children or ages
+
+    @cached_property
+    def states_practice(self) -> bool:
+        """A verb of practice outside brackets: "(see how we use cookies)" does not make a label a statement."""
+        return bool(_STATEMENT.search(_PAREN.sub(" ", self.text)))
+
+    @cached_property
+    def grants_right(self) -> bool:
+        """A right stated as such ("you can", "right to"), not a mere mention of "appeal"."""
+        return bool(_GRANT.search(self.text))
+
+
+def _polarity(text: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Practice verbs split into negated ("we do not sell") and affirmed ("we may sell") uses."""
+    negated: dict[str, str] = {}
+    affirmed: dict[str, str] = {}
+    for m in _VERBS.rx.finditer(text):
+        cat = _VERBS.which(text, m)
+        before = text[max(0, m.start() - 60): m.start()]
+        cut = None
+        for cut in _NEG_BREAK.finditer(before):
+            pass
+        if cut is not None:
+            before = before[cut.end():]
+        words = before.split()[-6:]
+        neg = None
+        window = " ".join(words)
+        for neg in _NEG.finditer(window):
+            pass
+        if neg is not None:
+            # keep the auxiliary in the quote: "does not sell", "will not share"
+            head = [w for w in window[:neg.start()].split()[-1:] if w in _AUX]
+            span = " ".join([*head, window[neg.start():].strip(), m.group(0)])
+            negated.setdefault(cat, _SPACE.sub(" ", span).strip())
+        else:
+            lead = " ".join(words[-1:])
+            affirmed.setdefault(cat, f"{lead} {m.group(0)}".strip())
+    return negated, affirmed
+
+
+def _durations(text: str) -> dict[float, str]:
+    found: dict[float, str] = {}
+    for m in _DURATION.finditer(text):
+        n = m.group(1)
+        count = int(n) if n.isdigit() else lx.NUMBER_WORDS[n]
+        found.setdefault(count * lx.UNIT_DAYS[m.group(2)], m.group(0))
+    for m in _INDEFINITE.finditer(text):
+        found.setdefault(float("inf"), m.group(0))
+    return found
+
+
+def _ages(text: str) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for m in _AGE.finditer(text):
+        age = int(m.group(1) or m.group(2))
+        if 8 <= age <= 21:
+            found.setdefault(age, m.group(0))
+    return found
+
+
+def features(text: str) -> Features:
+    """Reduce one clause (raw, may carry markdown) to the features the judgement compares."""
+    t = normalize(text)
+    f = Features(t)
+    f.negated, f.affirmed = _polarity(t)
+    if m := _CONSENT.search(t):
+        f.consent = m.group(0)
+    f.sharing_ctx = bool(SHARING_CTX.search(t))
+    if f.sharing_ctx:
+        f.recipients = _RECIPIENTS.find(t)
+        if m := _GENERIC.search(t):
+            f.generic_recipient = m.group(0)
+    f.data = _DATA.find(t)
+    f.data_named = frozenset(f.data) | frozenset(_DATA_SHORT.find(t))
+    f.collection_ctx = bool(_COLLECTION_CTX.search(t))
+    f.purposes = _PURPOSES.find(t)
+    f.mechanisms = _MECHANISMS.find(t)
+    if f.mechanisms:
+        f.scopes = frozenset(m.group(1) for m in _SCOPES.finditer(t))
+    f.transfer_ctx = bool(_TRANSFER_CTX.search(t))
+    if f.transfer_ctx:
+        f.countries = _COUNTRIES.find(t)
+    f.rights = _RIGHTS.find(t)
+    if _NOTICE_CTX.search(t) and not _DATE.search(t):
+        f.notice = _NOTICE.find(t)
+    f.retention_ctx = bool(_RETENTION_CTX.search(t))
+    if f.retention_ctx:
+        f.durations = _durations(t)
+    f.child_ctx = bool(_CHILD_CTX.search(t))
+    if f.child_ctx:
+        f.ages = _ages(t)
+    return f
+
+
+# --- named recipients ----------------------------------------------------------------------------
+def names(raw: str) -> dict[str, set[str]]:
+    """Company-like names that are the object of "with"/"to" ("share it with Acme Labs"): run → its words.
+
+    Runs of capitalized words; a run that opens a sentence is a sentence, not a name.
+    """
+    text = strip_markdown(raw)
+    runs: dict[str, set[str]] = {}
+    for m in _NAME_RUN.finditer(text):
+        words = [w.removesuffix("'s").rstrip(".") for w in m.group(1).split()]
+        if any(w.lower() not in lx.NOT_NAMES for w in words):
+            runs[" ".join(words)] = set(words)
+    return runs
+
+
+def shared_with(raw: str, name: str) -> bool:
+    """Does the sentence naming `name` say that data goes to someone?"""
+    sentence = next((s for s in _SENTENCE.findall(strip_markdown(raw)) if name in s), "")
+    return bool(SHARING_CTX.search(sentence.lower()))
