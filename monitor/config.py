@@ -37,6 +37,7 @@ class Settings(_Strict):
     database: str = DEFAULT_DATABASE  # relative paths are relative to the watchlist's folder
     concurrency: int = Field(8, ge=1, le=256)  # documents in flight at once (bounds memory too)
     per_host: int = Field(2, ge=1, le=64)  # requests in flight to one host
+    workers: int | None = Field(None, ge=0, le=64)  # processes for parsing and diffing; unset: one per core on large runs
     timeout: float = Field(30.0, gt=0, le=600)  # seconds, per request phase
     max_bytes: int = Field(10 * 1024 * 1024, ge=1024)  # a larger body fails the document
     retries: int = Field(2, ge=0, le=10)  # extra attempts on timeouts, resets, 5xx, 429

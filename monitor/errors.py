@@ -32,6 +32,13 @@ class MonitorError(Exception):
     def __str__(self) -> str:
         return f"{self.message} — {self.hint}" if self.hint else self.message
 
+    def __reduce__(self):  # noqa: ANN204 - errors cross process boundaries (analysis workers) whole
+        return (self.__class__.__new__, (self.__class__,), self.__dict__ | {"args": self.args})
+
+    def __setstate__(self, state: dict) -> None:
+        self.args = state.pop("args")
+        self.__dict__.update(state)
+
 
 class ConfigError(MonitorError):
     exit_code = EXIT_USAGE

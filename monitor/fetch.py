@@ -51,7 +51,9 @@ class Fetcher:
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             headers={"User-Agent": s.user_agent, "Accept": "text/html,text/plain,text/markdown;q=0.9,*/*;q=0.5"},
-            limits=httpx.Limits(max_connections=s.concurrency * s.per_host, max_keepalive_connections=s.concurrency),
+            # No more connections than documents in flight: httpcore checks every pooled connection on
+            # each request, so a larger pool only costs time.
+            limits=httpx.Limits(max_connections=s.concurrency, max_keepalive_connections=s.concurrency),
             transport=self.transport,
         )
         self._hosts = defaultdict(lambda: asyncio.Semaphore(s.per_host))

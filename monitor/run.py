@@ -14,14 +14,14 @@ from datetime import timedelta, timezone
 
 import httpx
 
+from monitor.analysis import Workers, judge_page, read_page, worker_count
 from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, document_key
 from monitor.engine import Comparison, compare
 from monitor.errors import ContentError, FetchError, StoreError, UsageError
 from monitor.fetch import Fetcher
 from monitor.notify import DeliveryReport, deliver_pending, raise_operational_events
-from monitor.pages import page_text
-from monitor.quality import Problem, assess, assess_change
-from monitor.store import DocumentInfo, Observation, Store, iso, sha256, utcnow
+from monitor.quality import Problem
+from monitor.store import DocumentInfo, DocumentState, Observation, Store, iso, utcnow
 
 log = logging.getLogger("monitor.run")
 
@@ -139,16 +139,22 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
     # The bound is on whole documents, not just requests, so at most `concurrency` pages are in
     # memory at once whatever the size of the watchlist.
     slots = asyncio.Semaphore(watchlist.settings.concurrency)
-    async with Fetcher(watchlist.settings, transport=transport) as fetcher:
+    state = store.run_state()
+    workers = Workers(worker_count(watchlist.settings.workers, len(documents)))
+    try:
+        async with Fetcher(watchlist.settings, transport=transport) as fetcher:
 
-        async def one(vendor: Vendor, doc: WatchedDocument) -> None:
-            async with slots:
-                result = await _check_one(fetcher, store, run_id, vendor, doc)
-            report.results.append(result)
-            if on_result is not None:
-                on_result(result)
+            async def one(vendor: Vendor, doc: WatchedDocument) -> None:
+                async with slots:
+                    key = document_key(vendor, doc)
+                    result = await _check_one(fetcher, workers, store, run_id, key, doc, state[key])
+                report.results.append(result)
+                if on_result is not None:
+                    on_result(result)
 
-        await asyncio.gather(*(one(v, d) for v, d in documents))
+            await asyncio.gather(*(one(v, d) for v, d in documents))
+    finally:
+        workers.close()
     if watchlist.settings.archive_on_change:
         # Evidence of what the page said: Save Page Now, rate-limited; a failure is logged, never fatal.
         changed = [r.url for r in report.results if r.outcome == "changed"]
@@ -162,16 +168,16 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
     return report
 
 
-async def _check_one(fetcher: Fetcher, store: Store, run_id: int, vendor: Vendor, doc: WatchedDocument) -> DocumentResult:
-    key = document_key(vendor, doc)
+async def _check_one(
+    fetcher: Fetcher, workers: Workers, store: Store, run_id: int, key: str, doc: WatchedDocument, state: DocumentState
+) -> DocumentResult:
     started = time.monotonic()
-    row = store.document(key)
     deadline = fetcher.settings.document_deadline
     try:
         # One slow site (endless retries, a drip-fed body) must not hold the whole run.
         async with asyncio.timeout(deadline):
-            fetched = await fetcher.fetch(doc.url, etag=row.etag, last_modified=row.last_modified)
-        obs = _observe(store, key, doc, fetched, fetcher.settings)
+            fetched = await fetcher.fetch(doc.url, etag=state.etag, last_modified=state.last_modified)
+        obs = await _observe(workers, store, key, doc, fetched, fetcher.settings, state)
     except TimeoutError:
         obs = Observation(key, "failed", utcnow(), error=f"gave up after {deadline:g}s (settings.document_deadline)")
     except (FetchError, ContentError) as exc:
@@ -200,34 +206,32 @@ async def _check_one(fetcher: Fetcher, store: Store, run_id: int, vendor: Vendor
     )
 
 
-def _observe(store: Store, key: str, doc: WatchedDocument, fetched, settings: Settings) -> Observation:  # noqa: ANN001
+async def _observe(
+    workers: Workers, store: Store, key: str, doc: WatchedDocument, fetched, settings: Settings, state: DocumentState  # noqa: ANN001
+) -> Observation:
     now = utcnow()
     common = dict(http_status=fetched.status, url=fetched.url, etag=fetched.etag, last_modified=fetched.last_modified)
     if fetched.not_modified:
         return Observation(key, "unchanged", now, **common)
-    text = page_text(fetched.body, fetched.content_type, fetched.url, doc.select, doc.remove)
-    text_sha = sha256(text.encode("utf-8"))
-    latest = store.latest_version(key)
-    if latest is not None and latest.sha256 == text_sha:
+    text, text_sha = await workers.run(
+        read_page, fetched.body, fetched.content_type, fetched.url, doc.select, doc.remove, state.latest_sha256
+    )
+    if text is None:  # the latest version's text
         return Observation(key, "unchanged", now, **common)
-    previous = store.text(latest.sha256) if latest is not None else None
-    problem = assess(text, previous)
-    comparison = None
-    if problem is None and previous is not None:
-        comparison = compare(previous, text)
-        problem = assess_change(comparison.kept, previous)
+    previous = store.text(state.latest_sha256) if state.latest_sha256 is not None else None
+    problem, comparison = await workers.run(judge_page, text, previous)
     if problem is not None and not _persistent(store, key, text_sha, problem, settings):
         return Observation(key, "failed", now, error=f"suspect page: {problem}", suspect_sha256=text_sha, **common)
-    if comparison is None and previous is not None:
-        comparison = compare(previous, text)
-    reverts_to = _flip_back(store, key, text_sha, now, settings) if latest is not None else None
+    if comparison is None and previous is not None:  # held back before, and accepted now it persists
+        comparison = await workers.run(compare, previous, text)
+    reverts_to = _flip_back(store, key, text_sha, now, settings) if previous is not None else None
     if reverts_to is not None and comparison is not None:
         comparison = replace(
             comparison, material=False, severity="noise", reason=f"back to version {reverts_to} ({comparison.reason})"
         )
     return Observation(
         key,
-        "changed" if latest is not None else "new",
+        "changed" if previous is not None else "new",
         now,
         text=text,
         raw=fetched.body,

@@ -14,11 +14,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
+from sqlalchemy import bindparam, case
 from sqlalchemy import delete as sa_delete
+from sqlalchemy import insert as sa_insert
+from sqlalchemy import update as sa_update
 from sqlalchemy import event, func, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from monitor import migrations
 from monitor.engine import Comparison
@@ -55,6 +59,16 @@ class DocumentInfo:
     vendor_name: str
     kind: str
     url: str
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    """A document as a check starts: its HTTP validators and its latest version."""
+
+    etag: str | None
+    last_modified: str | None
+    latest_number: int | None
+    latest_sha256: str | None
 
 
 @dataclass(frozen=True)
@@ -126,14 +140,16 @@ class Store:
         """Create or update watched documents; a moved URL keeps its history (it hangs on the id)."""
         now = utcnow()
         with Session(self.engine) as session, session.begin():
+            existing = {row.id: row for row in session.exec(select(Document))}
             for info in documents:
-                row = session.get(Document, info.id)
+                row = existing.get(info.id)
                 if row is None:
                     session.add(Document(**info.__dict__, created_at=now))
                     continue
                 if row.url != info.url:
                     row.etag = row.last_modified = None  # validators belong to the old URL
-                row.url, row.vendor_name, row.kind = info.url, info.vendor_name, info.kind
+                if (row.url, row.vendor_name, row.kind) != (info.url, info.vendor_name, info.kind):
+                    row.url, row.vendor_name, row.kind = info.url, info.vendor_name, info.kind
 
     def start_run(self, kind: str) -> int:
         with Session(self.engine) as session, session.begin():
@@ -160,45 +176,84 @@ class Store:
                 setattr(run, key, counts.get(key, 0))
 
     def record(self, run_id: int, obs: Observation) -> int | None:
-        """Store one document's result in one transaction; returns the new version number, if any."""
+        """Store one document's result in one transaction; returns the new version number, if any.
+
+        The common outcomes (unchanged, failed) are plain UPDATE/INSERT statements: a run of hundreds
+        of documents spends its time fetching, not building ORM objects.
+        """
+        if obs.outcome in ("unchanged", "failed"):
+            return self._record_plain(run_id, obs)
         with Session(self.engine) as session, session.begin():
-            doc = session.get(Document, obs.document_id)
-            if doc is None:
-                raise StoreError(f"document {obs.document_id!r} is not in the database")
-            number = None
-            latest = _latest(session, obs.document_id)
+            latest = session.exec(
+                select(Version.id, Version.number, Version.sha256)
+                .where(Version.document_id == obs.document_id)
+                .order_by(Version.number.desc())
+                .limit(1)
+            ).first()
             if obs.outcome in ("new", "changed") and latest is not None and obs.text is not None \
                     and latest.sha256 == sha256(obs.text.encode("utf-8")):
                 # An overlapping run stored this very text since we looked: not a second version.
                 obs = replace(obs, outcome="unchanged", comparison=None)
+            number = None
             if obs.outcome in ("new", "changed"):
-                number = self._add_version(session, obs)
-            elif obs.outcome == "unchanged":
-                if latest is not None:
-                    latest.last_seen = obs.checked_at
-            self._update_document(doc, obs)
-            session.add(
-                Check(
+                number = self._add_version(session, obs, latest.number if latest else None)
+            elif obs.outcome == "unchanged" and latest is not None:
+                session.execute(sa_update(Version).where(Version.id == latest.id).values(last_seen=obs.checked_at))
+            if session.execute(_document_update(obs)).rowcount != 1:
+                raise StoreError(f"document {obs.document_id!r} is not in the database")
+            session.execute(
+                sa_insert(Check).values(
                     run_id=run_id,
                     document_id=obs.document_id,
                     checked_at=obs.checked_at,
                     outcome=obs.outcome,
                     http_status=obs.http_status,
                     error=obs.error,
-                    version_number=number or _latest_number(session, obs.document_id),
+                    version_number=number or (latest.number if latest else None),
                     duration_ms=obs.duration_ms,
                     suspect_sha256=obs.suspect_sha256,
                 )
             )
             return number
 
-    def _add_version(self, session: Session, obs: Observation) -> int:
+    def _record_plain(self, run_id: int, obs: Observation) -> None:
+        """unchanged / failed: three prebuilt statements in one transaction, no ORM objects."""
+        params = {"document": obs.document_id, "at": obs.checked_at}
+        with self.engine.begin() as conn:
+            if obs.outcome == "unchanged":
+                conn.execute(_TOUCH_LATEST, params)
+            if conn.execute(_document_update(obs)).rowcount != 1:
+                raise StoreError(f"document {obs.document_id!r} is not in the database")
+            conn.execute(
+                _INSERT_CHECK,
+                params | {
+                    "run": run_id, "outcome": obs.outcome, "status": obs.http_status, "error": obs.error,
+                    "ms": obs.duration_ms, "suspect": obs.suspect_sha256,
+                },
+            )
+        return None
+
+    def run_state(self) -> dict[str, DocumentState]:
+        """What a check needs to know of every document before fetching, in one query."""
+        latest = (
+            select(Version.document_id, func.max(Version.number).label("number"))
+            .group_by(Version.document_id)
+            .subquery()
+        )
+        query = (
+            select(Document.id, Document.etag, Document.last_modified, Version.number, Version.sha256)
+            .outerjoin(latest, latest.c.document_id == Document.id)
+            .outerjoin(Version, (Version.document_id == Document.id) & (Version.number == latest.c.number))
+        )
+        with Session(self.engine) as session:
+            return {row[0]: DocumentState(*row[1:]) for row in session.exec(query)}
+
+    def _add_version(self, session: Session, obs: Observation, latest_number: int | None) -> int:
         assert obs.text is not None
         text_bytes = obs.text.encode("utf-8")
         text_sha = _put_blob(session, text_bytes)
         raw_sha = _put_blob(session, obs.raw) if obs.raw is not None else None
-        latest = _latest(session, obs.document_id)
-        number = (latest.number + 1) if latest else 1
+        number = (latest_number + 1) if latest_number else 1
         session.add(
             Version(
                 document_id=obs.document_id,
@@ -213,27 +268,12 @@ class Store:
                 last_seen=obs.checked_at,
             )
         )
-        if latest is not None and obs.comparison is not None:
+        if latest_number is not None and obs.comparison is not None:
             _add_change(
-                session, obs.document_id, latest.number, number, obs.comparison, obs.checked_at,
+                session, obs.document_id, latest_number, number, obs.comparison, obs.checked_at,
                 notify=obs.notify and obs.reverts_to is None, reverts_to=obs.reverts_to,
             )
         return number
-
-    @staticmethod
-    def _update_document(doc: Document, obs: Observation) -> None:
-        doc.last_checked_at = obs.checked_at
-        doc.last_outcome = obs.outcome
-        if obs.outcome == "failed":
-            doc.last_error = obs.error
-            doc.consecutive_failures += 1
-            doc.failing_since = doc.failing_since or obs.checked_at
-            return
-        doc.last_error = None
-        doc.consecutive_failures = 0
-        doc.failing_since = None
-        if obs.etag is not None or obs.last_modified is not None or obs.outcome != "unchanged":
-            doc.etag, doc.last_modified = obs.etag, obs.last_modified
 
     def record_capture(
         self,
@@ -447,6 +487,35 @@ class Store:
         return iter(sorted(SQLModel.metadata.tables))
 
 
+# The statements of the most common outcome, built once (building them per call was most of its cost).
+_LATEST_NUMBER = "(SELECT max(number) FROM version WHERE document_id = :document)"
+_TOUCH_LATEST = text(
+    f"UPDATE version SET last_seen = :at WHERE document_id = :document AND number = {_LATEST_NUMBER}"
+).bindparams(bindparam("at", type_=UTCDateTime()))
+_INSERT_CHECK = text(
+    "INSERT INTO check_result (run_id, document_id, checked_at, outcome, http_status, error, version_number,"
+    " duration_ms, suspect_sha256)"
+    f" VALUES (:run, :document, :at, :outcome, :status, :error, {_LATEST_NUMBER}, :ms, :suspect)"
+).bindparams(bindparam("at", type_=UTCDateTime()))
+
+
+def _document_update(obs: Observation):  # noqa: ANN202 - an UPDATE statement
+    """The document's running state after one check: last outcome, failure streak, validators."""
+    values: dict = {"last_checked_at": obs.checked_at, "last_outcome": obs.outcome}
+    if obs.outcome == "failed":
+        values.update(
+            last_error=obs.error,
+            consecutive_failures=Document.consecutive_failures + 1,
+            failing_since=case((Document.failing_since.is_(None), obs.checked_at), else_=Document.failing_since),
+        )
+    else:
+        values.update(last_error=None, consecutive_failures=0, failing_since=None)
+        # A 200 without validators clears them; an unchanged text re-sent without them keeps the old ones.
+        if obs.etag is not None or obs.last_modified is not None or obs.outcome != "unchanged":
+            values.update(etag=obs.etag, last_modified=obs.last_modified)
+    return sa_update(Document).where(Document.id == obs.document_id).values(**values)
+
+
 def _add_change(
     session: Session,
     document_id: str,
@@ -495,11 +564,6 @@ def _put_blob(session: Session, data: bytes) -> str:
 def _latest(session: Session, document_id: str) -> Version | None:
     query = select(Version).where(Version.document_id == document_id).order_by(Version.number.desc()).limit(1)
     return session.exec(query).first()
-
-
-def _latest_number(session: Session, document_id: str) -> int | None:
-    latest = _latest(session, document_id)
-    return latest.number if latest else None
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API connection

@@ -205,3 +205,24 @@ def test_check_tells_a_webhook_once_and_retries_a_target_that_was_down(server, m
         assert "data brokers" in body and "policy-monitor diff acme/privacy --from 1 --to 2" in body
         assert cli("check").exit_code == 0
         assert len(hook.posts) == 1  # never twice
+
+
+def test_worker_processes_give_the_same_results_as_one_process(server, make_watchlist, cli):
+    """settings.workers forces the process pool on a small run; errors cross the process boundary whole."""
+    from pages import SALE, policy_html
+
+    pages = {f"v{i}/privacy": policy_html(vendor=f"Vendor {i}") for i in range(6)}
+    for key, html in pages.items():
+        server.set(f"/{key}", html)
+    server.set("/empty/privacy", "")  # a ContentError raised in a worker
+    urls = {key: server.url(f"/{key}") for key in [*pages, "empty/privacy"]}
+    make_watchlist(urls, {"workers": 2})
+    first = cli.json("check")
+    assert first["counts"] == {"new": 6, "changed": 0, "unchanged": 0, "failed": 1}
+    failed = next(d for d in first["documents"] if d["outcome"] == "failed")
+    assert "holds no text" in failed["error"]
+    server.set("/v3/privacy", policy_html(SALE, vendor="Vendor 3"))
+    second = cli.json("check")
+    assert second["counts"] == {"new": 0, "changed": 1, "unchanged": 5, "failed": 1}
+    changed = next(d for d in second["documents"] if d["outcome"] == "changed")
+    assert changed["document"] == "v3/privacy" and changed["change"]["material"] is True

@@ -1,0 +1,85 @@
+"""The CPU-bound half of a check, runnable in worker processes so a run uses every core.
+
+`read_page` and `judge_page` are pure (bytes and text in, values out); `Workers` runs them in a
+process pool for large runs and in-process for small ones, where starting processes costs more than
+it saves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+from monitor.engine import Comparison, compare
+from monitor.pages import page_text
+from monitor.quality import Problem, assess, assess_change
+
+# Below this many documents a run stays in one process: the pool's start-up (~0.3 s) would dominate.
+POOL_THRESHOLD = 40
+
+T = TypeVar("T")
+log = logging.getLogger("monitor.analysis")
+
+
+def read_page(
+    raw: bytes, content_type: str | None, name: str, select: str | None, remove: Sequence[str], known: str | None = None
+) -> tuple[str | None, str]:
+    """The page's normalized text and its sha256; the text is None when its sha256 is `known` (the
+    latest version's), so an unchanged page costs no text sent back between processes."""
+    text = page_text(raw, content_type, name, select, remove)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return (None if digest == known else text), digest
+
+
+def judge_page(text: str, previous: str | None) -> tuple[Problem | None, Comparison | None]:
+    """The quality gate, then the clause engine against the previous version, then the second gate."""
+    problem = assess(text, previous)
+    if problem is not None or previous is None:
+        return problem, None
+    comparison = compare(previous, text)
+    return assess_change(comparison.kept, previous), comparison
+
+
+def worker_count(setting: int | None, documents: int) -> int:
+    """settings.workers, or automatically one per core for runs large enough to gain from it."""
+    if setting is not None:
+        return setting
+    return (os.cpu_count() or 1) if documents >= POOL_THRESHOLD else 0
+
+
+class Workers:
+    def __init__(self, count: int) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._warm: Future | None = None
+        if count > 0:
+            # forkserver: workers fork from a clean single-threaded server with the core preloaded,
+            # never from this process, whose event loop and HTTP threads must not be forked.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["monitor.analysis"])
+            self._pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
+            self._warm = self._pool.submit(int)  # starts the workers now, while the first pages download
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        # Until the workers are up (a few hundred ms) this process does the work itself, so the first
+        # pages never wait for the pool to start.
+        if self._pool is not None and self._warm is not None and self._warm.done():
+            try:
+                return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
+            except (BrokenProcessPool, RuntimeError) as exc:
+                # A worker died (out of memory, killed) or could not start (an embedding script
+                # without a __main__ guard): finish the run in this process rather than fail it.
+                log.warning("analysis workers unavailable (%s); continuing in-process", exc)
+                self.close()
+        return function(*args)
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
