@@ -40,7 +40,7 @@ from monitor import cdx
 from monitor.cdx import Capture
 from monitor.config import ArchiveConfig, Settings
 from monitor.errors import ArchiveError
-from monitor.fetch import parse_retry_after
+from monitor.fetch import parse_retry_after, read_capped
 
 log = logging.getLogger("monitor.archive")
 
@@ -199,7 +199,7 @@ class Archive:
     async def _get_once(self, url: str) -> tuple[_Answer | None, str | None]:
         try:
             async with self._client.stream("GET", url) as response:
-                body = await _read_capped(response, self.settings.max_bytes)
+                body = await read_capped(response, self.settings.max_bytes, ArchiveError)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             return None, f"{type(exc).__name__} from {self.name} for {url}"
         except httpx.HTTPError as exc:
@@ -376,17 +376,6 @@ def saved_capture_url(headers: httpx.Headers, origin: str) -> str | None:
 
 
 # --- helpers ------------------------------------------------------------------------------------------
-async def _read_capped(response: httpx.Response, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise ArchiveError(f"{response.url} sent more than {limit} bytes (settings.max_bytes)")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def _give_up(problem: str, attempt: int, wait: float, settings: Settings, refused: bool) -> ArchiveError:
     if wait > settings.max_retry_wait:
         problem += f": it asks for a {wait:.0f}s wait, over settings.max_retry_wait ({settings.max_retry_wait:g}s)"

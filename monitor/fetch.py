@@ -119,18 +119,22 @@ class Fetcher:
         )
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
-        limit = self.settings.max_bytes
-        declared = response.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise FetchError(f"{response.url} is {int(declared)} bytes, over the {limit}-byte cap (settings.max_bytes)")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise FetchError(f"{response.url} sent more than {limit} bytes (settings.max_bytes)")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return await read_capped(response, self.settings.max_bytes, FetchError)
+
+
+async def read_capped(response: httpx.Response, limit: int, error: type[Exception] = FetchError) -> bytes:
+    """The body, or `error` as soon as it is known to be over `limit` bytes (an endless body included)."""
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise error(f"{response.url} is {int(declared)} bytes, over the {limit}-byte cap (settings.max_bytes)")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise error(f"{response.url} sent more than {limit} bytes (settings.max_bytes)")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class _Retryable(Exception):
