@@ -504,9 +504,9 @@ def diff(
     if as_json:
         _print_json(comparison.to_dict())
         return
-    from monitor.render import render_rich
+    from monitor.render import print_comparison
 
-    _console().print(render_rich(comparison, show_all=show_all))
+    print_comparison(_console(), comparison, show_all=show_all)
 
 
 def _file_text(name: str) -> str:

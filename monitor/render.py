@@ -25,7 +25,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from rich.console import Group
+from rich.console import Console, Group
 from rich.text import Text
 
 from monitor import worddiff
@@ -229,3 +229,12 @@ def render_rich(cmp: Comparison, show_all: bool = False, max_clauses: int | None
     for line in _footer(sel, "; --all shows them"):
         items.append(Text(line, style="dim italic"))
     return Group(*items)
+
+
+def print_comparison(console: Console, cmp: Comparison, show_all: bool = False) -> None:
+    """Colours mark the changed words on a terminal; elsewhere (a pipe, a log, NO_COLOR) the text
+    markers [-removed-]{+added+} do, so the words that changed are never lost."""
+    if console.color_system is None:
+        console.print(render_text(cmp, show_all=show_all), soft_wrap=True, markup=False, highlight=False)
+    else:
+        console.print(render_rich(cmp, show_all=show_all))

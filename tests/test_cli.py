@@ -41,7 +41,9 @@ def test_demo_shows_a_material_change_offline(tmp_path):
     result = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "acme/privacy" in result.stdout and "MATERIAL" in result.stdout
-    assert "sell" in result.stdout
+    # Not a terminal: the changed words are marked in the text itself, inside one modified clause.
+    assert "We [-do not-] sell" in result.stdout and "We {+may+} sell" in result.stdout
+    assert "sale: 'do not sell' became 'may sell'" in result.stdout
     history = CliRunner().invoke(app, ["--watchlist", str(tmp_path / "watchlist.toml"), "history", "acme/privacy", "--json"])
     assert [v["version"] for v in json.loads(history.stdout)] == [1, 2]
     changes = CliRunner().invoke(app, ["--watchlist", str(tmp_path / "watchlist.toml"), "changes", "--material", "--json"])

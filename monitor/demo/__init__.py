@@ -61,7 +61,7 @@ def write_watchlist(directory: Path, server: PolicyServer) -> Path:
 
 
 def run_demo(directory: Path | None, console: Console) -> None:
-    from monitor.render import render_rich
+    from monitor.render import print_comparison
 
     directory = Path(directory or tempfile.mkdtemp(prefix="policy-monitor-demo-"))
     directory.mkdir(parents=True, exist_ok=True)
@@ -87,7 +87,7 @@ def run_demo(directory: Path | None, console: Console) -> None:
             for result in second.results:
                 if result.change is not None:
                     console.print(f"[bold]{result.document}[/bold] version {result.version - 1} → {result.version}")
-                    console.print(render_rich(result.change))
+                    print_comparison(console, result.change)
         finally:
             store.close()
     console.rule()
