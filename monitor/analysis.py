@@ -12,6 +12,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +27,55 @@ POOL_THRESHOLD = 40
 
 T = TypeVar("T")
 log = logging.getLogger("monitor.analysis")
+
+
+# Parts of an HTML page that can never reach its extracted text (extract.py drops them whole) and
+# that pages regenerate on every request: scripts, styles, comments, form inputs, meta tags other
+# than the charset, and nonce attributes. Everything else counts, bytes as they are.
+_VOLATILE_START = re.compile(
+    rb"<(script|style)\b[^>]*>"
+    rb"|<!--"
+    rb"|<input\b[^>]*>"
+    rb"|<meta\b(?![^>]*(?:charset|http-equiv))[^>]*>"
+)
+# A literal prefix lets the regex engine skip ahead; a nonce after a tab or newline is simply kept
+# (the page then takes the full path, which is always correct).
+_NONCE = re.compile(rb" nonce=(?:\"[^\"]*\"|'[^']*'|[^\s>]*)", re.IGNORECASE)
+_VOLATILE_END = {b"script": b"</script", b"style": b"</style", None: b"-->"}
+
+
+def _without_volatile(raw: bytes) -> bytes:
+    # The ends of scripts and comments are found with bytes.find: a lazy regex walks them byte by byte.
+    lowered = raw.lower()
+    kept, pos = [], 0
+    while (match := _VOLATILE_START.search(lowered, pos)) is not None:
+        kept.append(raw[pos:match.start()])
+        pos = match.end()
+        if match.group(1) is not None or match.group(0) == b"<!--":  # skip to the end of it
+            end = lowered.find(_VOLATILE_END[match.group(1)], pos)
+            if end < 0:  # never closed: keep the rest, as a browser would show it
+                return _NONCE.sub(b"", b"".join(kept) + raw[match.start():])
+            pos = lowered.find(b">", end) + 1 or len(raw)
+    kept.append(raw[pos:])
+    return _NONCE.sub(b"", b"".join(kept))
+
+
+# Part of every fingerprint: a release that extracts differently must not trust older fingerprints.
+EXTRACTION_VERSION = b"1"
+
+
+def fingerprint(raw: bytes, content_type: str | None, select: str | None, remove: Sequence[str]) -> str:
+    """A hash that is equal only when the page would give the same text, cheaper than extracting it.
+
+    Conservative by construction: it ignores only what the extractor drops anyway, so equal
+    fingerprints mean equal text, while a different fingerprint just means "extract and see".
+    """
+    digest = hashlib.sha256(EXTRACTION_VERSION)
+    for part in (content_type or "", select or "", "\x00".join(remove)):
+        digest.update(b"\x00" + part.encode("utf-8", "replace"))
+    digest.update(b"\x00")
+    digest.update(_without_volatile(raw))
+    return digest.hexdigest()
 
 
 def read_page(

@@ -40,6 +40,10 @@ class Document(SQLModel, table=True):
     last_error: str | None = None
     consecutive_failures: int = 0
     failing_since: datetime | None = None
+    # analysis.fingerprint of the last page read in full, and the text it gave: an unchanged page
+    # with the same fingerprint is known unchanged without parsing it again.
+    page_fingerprint: str | None = None
+    fingerprint_sha256: str | None = None
 
 
 class Version(SQLModel, table=True):

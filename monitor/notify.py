@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from monitor.config import NotifyTarget, Watchlist
@@ -351,13 +352,13 @@ def raise_operational_events(store: Store, watchlist: Watchlist) -> None:
     threshold = watchlist.settings.failure_alert_after
     now = utcnow()
     with Session(store.engine) as s, s.begin():  # read and write together: overlapping runs raise it once
+        # The latest operational event of every document, in one query rather than one per document.
+        newest = (
+            select(func.max(Outbox.id)).where(Outbox.kind == "operational").group_by(Outbox.document_id).scalar_subquery()
+        )
+        last_events = {o.document_id: o for o in s.exec(select(Outbox).where(Outbox.id.in_(newest)))}
         for doc in s.exec(select(Document)):
-            latest = (
-                select(Outbox)
-                .where(Outbox.document_id == doc.id, Outbox.kind == "operational")
-                .order_by(Outbox.id.desc())
-            )
-            last = s.exec(latest).first()
+            last = last_events.get(doc.id)
             incident = json.loads(last.payload) if last is not None else {}
             payload = _incident_change(doc, incident, threshold)
             if payload is not None:

@@ -69,6 +69,8 @@ class DocumentState:
     last_modified: str | None
     latest_number: int | None
     latest_sha256: str | None
+    fingerprint: str | None = None  # of the last page read in full...
+    fingerprint_sha256: str | None = None  # ...and the sha256 of the text it gave
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Observation:
     notify: bool = True  # queue an outbox event for the change (backfill: only with --notify)
     suspect_sha256: str | None = None  # failed because the quality gate held this text back
     reverts_to: int | None = None  # the text is that of this earlier version: a flip back, not news
+    fingerprint: tuple[str, str] | None = None  # (page fingerprint, sha256 of its text) after a full read
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,10 @@ class Store:
             .subquery()
         )
         query = (
-            select(Document.id, Document.etag, Document.last_modified, Version.number, Version.sha256)
+            select(
+                Document.id, Document.etag, Document.last_modified, Version.number, Version.sha256,
+                Document.page_fingerprint, Document.fingerprint_sha256,
+            )
             .outerjoin(latest, latest.c.document_id == Document.id)
             .outerjoin(Version, (Version.document_id == Document.id) & (Version.number == latest.c.number))
         )
@@ -513,6 +519,8 @@ def _document_update(obs: Observation):  # noqa: ANN202 - an UPDATE statement
         # A 200 without validators clears them; an unchanged text re-sent without them keeps the old ones.
         if obs.etag is not None or obs.last_modified is not None or obs.outcome != "unchanged":
             values.update(etag=obs.etag, last_modified=obs.last_modified)
+        if obs.fingerprint is not None:
+            values.update(page_fingerprint=obs.fingerprint[0], fingerprint_sha256=obs.fingerprint[1])
     return sa_update(Document).where(Document.id == obs.document_id).values(**values)
 
 

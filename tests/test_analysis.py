@@ -49,3 +49,64 @@ def test_small_runs_stay_in_one_process():
     assert worker_count(None, 5) == 0
     assert worker_count(None, 500) == (os.cpu_count() or 1)
     assert worker_count(0, 500) == 0 and worker_count(3, 5) == 3
+
+
+BASE = (b'<html><head><meta charset="utf-8"><meta name="csrf-token" content="AAA"><style nonce="n1">p{}</style>'
+        b'<script nonce="n1">var t = "AAA";</script></head><body><main><p>We do not sell data.</p>'
+        b'<!-- rendered 10:00 --><form><input type="hidden" name="csrf" value="AAA"></form></main></body></html>')
+
+SAME_TEXT = [
+    pytest.param(BASE.replace(b"AAA", b"BBB"), id="new-csrf-everywhere"),
+    pytest.param(BASE.replace(b'nonce="n1"', b'nonce="n2"'), id="new-nonces"),
+    pytest.param(BASE.replace(b"rendered 10:00", b"rendered 11:00"), id="comment"),
+    pytest.param(BASE.replace(b"var t", b"var token"), id="script-body"),
+    pytest.param(BASE.replace(b"p{}", b"p{color:red}"), id="style-body"),
+]
+OTHER_TEXT_OR_UNSURE = [
+    pytest.param(BASE.replace(b"do not sell", b"may sell"), id="visible-text"),
+    pytest.param(BASE.replace(b"<p>We", b"<p hidden>We"), id="hidden-attribute"),
+    pytest.param(BASE.replace(b'charset="utf-8"', b'charset="latin-1"'), id="charset-meta"),
+    pytest.param(BASE.replace(b"</script>", b""), id="unclosed-script-kept"),
+]
+
+
+@pytest.mark.parametrize("other", SAME_TEXT)
+def test_fingerprint_ignores_only_what_extraction_drops(other):
+    from monitor.analysis import fingerprint
+
+    assert fingerprint(other, "text/html", None, ()) == fingerprint(BASE, "text/html", None, ())
+    assert read_page(other, "text/html", "p.html", None, ())[1] == read_page(BASE, "text/html", "p.html", None, ())[1]
+
+
+@pytest.mark.parametrize("other", OTHER_TEXT_OR_UNSURE)
+def test_fingerprint_changes_with_anything_else(other):
+    from monitor.analysis import fingerprint
+
+    assert fingerprint(other, "text/html", None, ()) != fingerprint(BASE, "text/html", None, ())
+
+
+def test_fingerprint_covers_the_document_settings():
+    from monitor.analysis import fingerprint
+
+    base = fingerprint(BASE, "text/html", None, ())
+    assert fingerprint(BASE, "text/html", "main", ()) != base
+    assert fingerprint(BASE, "text/html", None, (".x",)) != base
+    assert fingerprint(BASE, "text/markdown", None, ()) != base
+
+
+def test_an_unchanged_page_is_not_parsed_again_but_an_edit_is_caught(server, make_watchlist, cli, monkeypatch):
+    import monitor.run
+
+    server.set("/acme/privacy", policy_html(vendor="Acme"))
+    make_watchlist({"acme/privacy": server.url("/acme/privacy")})
+    assert cli.json("check")["counts"]["new"] == 1
+
+    def must_not_parse(*args):
+        raise AssertionError("the page was parsed although only its nonces changed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(monitor.run, "read_page", must_not_parse)
+        assert cli.json("check")["counts"]["unchanged"] == 1  # fresh nonces, same fingerprint
+    server.set("/acme/privacy", policy_html(SALE, vendor="Acme"))
+    second = cli.json("check")
+    assert second["counts"]["changed"] == 1 and second["documents"][0]["change"]["material"] is True

@@ -94,6 +94,8 @@ CREATE TABLE document (
 	last_error VARCHAR, 
 	consecutive_failures INTEGER NOT NULL, 
 	failing_since DATETIME, 
+	page_fingerprint VARCHAR, 
+	fingerprint_sha256 VARCHAR, 
 	PRIMARY KEY (id)
 )
 CREATE TABLE outbox (
