@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from monitor.engine import Comparison, compare
+from monitor.comparison import Comparison
 from monitor.pages import page_text
 from monitor.quality import Problem, assess, assess_change
 
@@ -95,6 +95,13 @@ def judge_page(text: str, previous: str | None) -> tuple[Problem | None, Compari
         return problem, None
     comparison = compare(previous, text)
     return assess_change(comparison.kept, previous), comparison
+
+
+def compare(old: str, new: str) -> Comparison:
+    """The clause engine, loaded on first use: a run that finds nothing changed never needs it."""
+    from monitor.engine import compare as engine_compare
+
+    return engine_compare(old, new)
 
 
 def worker_count(setting: int | None, documents: int) -> int:

@@ -14,55 +14,13 @@ split into several ("split"), several were merged ("merged") or both ("rewritten
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from typing import Sequence
 
 from monitor import classify, cosmetic, worddiff
+from monitor.comparison import SEVERITIES, ClauseChange, Comparison
 from monitor.align import MOVED, UNCHANGED, Pair, align
 from monitor.clauses import HEADING, Clause, segment
-
-SEVERITIES = ("noise", "minor", "material")
-
-
-@dataclass(frozen=True)
-class ClauseChange:
-    type: str  # added | removed | modified | moved
-    section: str  # heading path, " > "-joined
-    old: str | None
-    new: str | None
-    diff: str  # format-neutral markers: "[-removed words-]{+added words+}"
-    categories: tuple[str, ...] = ()
-    severity: str = "minor"
-    reason: str = ""
-    direction: str = "none"
-    shape: str = ""  # "" | split | merged | rewritten
-
-
-@dataclass(frozen=True)
-class Comparison:
-    material: bool
-    severity: str
-    categories: tuple[str, ...]
-    direction: str
-    reason: str
-    clauses: tuple[ClauseChange, ...] = field(default_factory=tuple)
-    # share of the old clauses found word for word in the new text (unchanged or moved). Near 0 means
-    # "another document" (a wrong capture, another language) or a wholesale rewrite: the quality gate's
-    # call, which the engine cannot make from two texts alone.
-    kept: float = 1.0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.clauses)
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["categories"] = list(self.categories)
-        data["clauses"] = [
-            {**asdict(c), "categories": list(c.categories)} for c in self.clauses
-        ]
-        return data
-
 
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 

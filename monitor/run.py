@@ -14,9 +14,9 @@ from datetime import timedelta, timezone
 
 import httpx
 
-from monitor.analysis import Workers, fingerprint, judge_page, read_page, worker_count
+from monitor.analysis import Workers, compare, fingerprint, judge_page, read_page, worker_count
 from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, document_key
-from monitor.engine import Comparison, compare
+from monitor.comparison import Comparison
 from monitor.errors import ContentError, FetchError, StoreError, UsageError
 from monitor.fetch import Fetcher
 from monitor.notify import DeliveryReport, deliver_pending, raise_operational_events

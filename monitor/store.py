@@ -25,7 +25,7 @@ from sqlmodel import Session, SQLModel, create_engine, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from monitor import migrations
-from monitor.engine import Comparison
+from monitor.comparison import Comparison
 from monitor.errors import StoreError, UsageError
 from monitor.models import ArchiveCapture, Blob, Change, Check, Document, Outbox, Run, SchemaInfo, Version
 
