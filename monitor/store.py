@@ -225,7 +225,10 @@ class Store:
         with self.engine.begin() as conn:
             if obs.outcome == "unchanged":
                 conn.execute(_TOUCH_LATEST, params)
-            if conn.execute(_document_update(obs)).rowcount != 1:
+            plain = obs.outcome == "unchanged" and obs.etag is None and obs.last_modified is None and obs.fingerprint is None
+            # Most checks take the prebuilt statement; the others build theirs.
+            updated = conn.execute(_TOUCH_DOCUMENT, params) if plain else conn.execute(_document_update(obs))
+            if updated.rowcount != 1:
                 raise StoreError(f"document {obs.document_id!r} is not in the database")
             conn.execute(
                 _INSERT_CHECK,
@@ -497,6 +500,10 @@ class Store:
 _LATEST_NUMBER = "(SELECT max(number) FROM version WHERE document_id = :document)"
 _TOUCH_LATEST = text(
     f"UPDATE version SET last_seen = :at WHERE document_id = :document AND number = {_LATEST_NUMBER}"
+).bindparams(bindparam("at", type_=UTCDateTime()))
+_TOUCH_DOCUMENT = text(
+    "UPDATE document SET last_checked_at = :at, last_outcome = 'unchanged', last_error = NULL,"
+    " consecutive_failures = 0, failing_since = NULL WHERE id = :document"
 ).bindparams(bindparam("at", type_=UTCDateTime()))
 _INSERT_CHECK = text(
     "INSERT INTO check_result (run_id, document_id, checked_at, outcome, http_status, error, version_number,"
