@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from sqlalchemy import bindparam, case
-from sqlalchemy import delete as sa_delete
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import update as sa_update
 from sqlalchemy import event, func, text
@@ -342,8 +341,7 @@ class Store:
             nxt.captured_at = nxt.first_seen = moment
             return "duplicate", nxt.number
         number = prev.number + 1 if prev else 1
-        if nxt is not None:
-            self._shift_up(session, obs.document_id, number, after)
+        events = self._shift_up(session, obs.document_id, number, after) if nxt is not None else []
         _put_blob(session, obs.text.encode("utf-8"))
         raw_sha = _put_blob(session, obs.raw) if obs.raw is not None else None
         session.add(
@@ -357,15 +355,29 @@ class Store:
         if prev is not None:
             _add_change(session, obs.document_id, prev.number, number, compare(self._text_in(session, prev.sha256), obs.text), moment, obs.notify)
         if nxt is not None:
-            _add_change(session, obs.document_id, number, nxt.number, compare(obs.text, self._text_in(session, nxt.sha256)), _aware(nxt.captured_at), obs.notify)
+            into_next = _add_change(
+                session, obs.document_id, number, nxt.number, compare(obs.text, self._text_in(session, nxt.sha256)),
+                _aware(nxt.captured_at), notify=obs.notify and not events,
+            )
+            for event in events:
+                event.change_id = into_next.id
         return "imported", number
 
     @staticmethod
-    def _shift_up(session: Session, document_id: str, number: int, later: list[Version]) -> None:
-        """Make room for version `number`: later versions and their changes move up by one."""
+    def _shift_up(session: Session, document_id: str, number: int, later: list[Version]) -> list[Outbox]:
+        """Make room for version `number`: later versions and their changes move up by one.
+
+        The change across the gap is replaced by the two around the new version; its outbox events
+        (and their deliveries, sent or pending) are returned, to be re-pointed at the change into
+        the same later version: an alert already queued or sent is never dropped.
+        """
+        events: list[Outbox] = []
         gap = session.exec(select(Change).where(Change.document_id == document_id, Change.to_version == number)).first()
-        if gap is not None:  # the change across the gap is replaced by the two around the new version
-            session.exec(sa_delete(Outbox).where(Outbox.change_id == gap.id))
+        if gap is not None:
+            events = list(session.exec(select(Outbox).where(Outbox.change_id == gap.id)))
+            for event in events:
+                event.change_id = None
+            session.flush()
             session.delete(gap)
             session.flush()
         changes = session.exec(
@@ -377,6 +389,7 @@ class Store:
         for version in sorted(later, key=lambda v: v.number, reverse=True):
             version.number += 1
             session.flush()
+        return events
 
     @staticmethod
     def _text_in(session: Session, sha: str) -> str:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from monitor import migrations
 from monitor.errors import StoreError
+from monitor.models import Change
 from monitor.store import DocumentInfo, Observation, Store
 
 # Changing this string means users' databases change: add a migration step (monitor/migrations.py).
@@ -294,3 +295,27 @@ def test_a_failing_migration_step_leaves_the_database_as_it_was(tmp_path, monkey
     with sqlite3.connect(tmp_path / "pm.db") as db:
         assert db.execute("SELECT version FROM schema_info").fetchone() == (1,)
         assert "half_done" not in [row[1] for row in db.execute("PRAGMA table_info(version)")]
+
+
+def test_a_capture_between_live_versions_keeps_their_alert_and_its_deliveries(store):
+    """Check for a while, then backfill: an archived capture lands between two live versions whose
+    change was already alerted (one delivery sent, one pending). The alert must survive, whole."""
+    from monitor.comparison import Comparison
+    from monitor.models import Delivery, Outbox
+    from sqlmodel import Session, select
+
+    run = store.start_run("check")
+    store.record(run, Observation(DOC.id, "new", at(1), text="A\n", url=DOC.url))
+    material = Comparison(True, "material", ("sale",), "expands", "sale: may sell")
+    store.record(run, Observation(DOC.id, "changed", at(20), text="C\n", url=DOC.url, comparison=material))
+    with Session(store.engine) as session, session.begin():
+        (event,) = session.exec(select(Outbox))
+        session.add(Delivery(outbox_id=event.id, target_key="mail", status="delivered", attempts=1, updated_at=at(21)))
+        session.add(Delivery(outbox_id=event.id, target_key="chat", status="pending", attempts=1, updated_at=at(21)))
+    assert capture(store, store.start_run("backfill"), 10, "B between\n") == ("imported", 2)
+    assert [(c.from_version, c.to_version) for c in store.changes(DOC.id)] == [(1, 2), (2, 3)]
+    with Session(store.engine) as session:
+        (event,) = session.exec(select(Outbox))
+        into_latest = session.get(Change, event.change_id)
+        assert (into_latest.from_version, into_latest.to_version) == (2, 3)
+        assert sorted(d.status for d in session.exec(select(Delivery))) == ["delivered", "pending"]
