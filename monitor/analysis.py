@@ -12,13 +12,15 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from lxml import etree
+
 from monitor.comparison import Comparison
+from monitor.extract import decode_body, detect_format, parse_html
 from monitor.pages import page_text
 from monitor.quality import Problem, assess, assess_change
 
@@ -29,63 +31,79 @@ T = TypeVar("T")
 log = logging.getLogger("monitor.analysis")
 
 
-# Parts of an HTML page that can never reach its extracted text (extract.py drops them whole) and
-# that pages regenerate on every request: scripts, styles, comments, form inputs, meta tags other
-# than the charset, and nonce attributes. Everything else counts, bytes as they are.
-_VOLATILE_START = re.compile(
-    rb"<(script|style)\b[^>]*>"
-    rb"|<!--"
-    rb"|<input\b[^>]*>"
-    rb"|<meta\b(?![^>]*(?:charset|http-equiv))[^>]*>"
-)
-# A literal prefix lets the regex engine skip ahead; a nonce after a tab or newline is simply kept
-# (the page then takes the full path, which is always correct).
-_NONCE = re.compile(rb" nonce=(?:\"[^\"]*\"|'[^']*'|[^\s>]*)", re.IGNORECASE)
-_VOLATILE_END = {b"script": b"</script", b"style": b"</style", None: b"-->"}
-
-
-def _without_volatile(raw: bytes) -> bytes:
-    # The ends of scripts and comments are found with bytes.find: a lazy regex walks them byte by byte.
-    lowered = raw.lower()
-    kept, pos = [], 0
-    while (match := _VOLATILE_START.search(lowered, pos)) is not None:
-        kept.append(raw[pos:match.start()])
-        pos = match.end()
-        if match.group(1) is not None or match.group(0) == b"<!--":  # skip to the end of it
-            end = lowered.find(_VOLATILE_END[match.group(1)], pos)
-            if end < 0:  # never closed: keep the rest, as a browser would show it
-                return _NONCE.sub(b"", b"".join(kept) + raw[match.start():])
-            pos = lowered.find(b">", end) + 1 or len(raw)
-    kept.append(raw[pos:])
-    return _NONCE.sub(b"", b"".join(kept))
-
-
 # Part of every fingerprint: a release that extracts differently must not trust older fingerprints.
-EXTRACTION_VERSION = b"1"
+EXTRACTION_VERSION = b"2"
+# Elements the extractor drops whole and pages regenerate per request (their tails are kept).
+_VOLATILE_TAGS = ("script", "style", "input", "noscript", "template")
 
 
-def fingerprint(raw: bytes, content_type: str | None, select: str | None, remove: Sequence[str]) -> str:
-    """A hash that is equal only when the page would give the same text, cheaper than extracting it.
+def fingerprint(raw: bytes, content_type: str | None, name: str, select: str | None, remove: Sequence[str]) -> str:
+    """A hash equal only when the page must give the same text: cheaper than extracting it.
 
-    Conservative by construction: it ignores only what the extractor drops anyway, so equal
-    fingerprints mean equal text, while a different fingerprint just means "extract and see".
+    Built from the very tree the extractor walks (same decoding, same parser), minus what the
+    extractor drops whole and pages regenerate on every request: scripts, styles, inputs, comments,
+    meta tags without a charset, nonce attributes. Equal fingerprints mean equal text; a different one
+    only means "extract and see". Non-HTML pages are fingerprinted byte for byte.
     """
     digest = hashlib.sha256(EXTRACTION_VERSION)
     for part in (content_type or "", select or "", "\x00".join(remove)):
         digest.update(b"\x00" + part.encode("utf-8", "replace"))
     digest.update(b"\x00")
-    digest.update(_without_volatile(raw))
+    root = _volatile_free_tree(raw, content_type, name, select, remove)
+    digest.update(raw if root is None else etree.tostring(root))
     return digest.hexdigest()
 
 
+def _volatile_free_tree(raw, content_type, name, select, remove):  # noqa: ANN001, ANN202
+    # A selector aimed at a dropped element would make its content count: no shortcut then.
+    selectors = " ".join([select or "", *remove]).lower()
+    if raw.startswith(b"%PDF-") or any(tag in selectors for tag in (*_VOLATILE_TAGS, "meta")):
+        return None
+    decoded = decode_body(raw, content_type)
+    if detect_format(content_type, name, decoded[:1024]) != "html":
+        return None
+    root = parse_html(decoded)
+    if root is None:
+        return None
+    etree.strip_elements(root, *_VOLATILE_TAGS, with_tail=False)
+    for meta in list(root.iter("meta")):
+        if meta.get("charset") is None and meta.get("http-equiv") is None:
+            _drop_keeping_tail(meta)
+    etree.strip_attributes(root, "nonce")
+    return root
+
+
+def _drop_keeping_tail(element) -> None:  # noqa: ANN001 - an lxml element
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
 def read_page(
-    raw: bytes, content_type: str | None, name: str, select: str | None, remove: Sequence[str], known: str | None = None
-) -> tuple[str | None, str]:
-    """The page's normalized text and its sha256; the text is None when its sha256 is `known` (the
-    latest version's), so an unchanged page costs no text sent back between processes."""
+    raw: bytes,
+    content_type: str | None,
+    name: str,
+    select: str | None,
+    remove: Sequence[str],
+    latest: str | None = None,
+    known: str | None = None,
+) -> tuple[str | None, str, str]:
+    """(text, its sha256, the page's fingerprint). The text is None when it is the `latest` version's:
+    then no text is sent back between processes, and when the fingerprint is `known` (the one that
+    gave `latest`) the page is not even extracted."""
+    page = fingerprint(raw, content_type, name, select, remove)
+    if latest is not None and page == known:
+        return None, latest, page
     text = page_text(raw, content_type, name, select, remove)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return (None if digest == known else text), digest
+    return (None if digest == latest else text), digest, page
 
 
 def judge_page(text: str, previous: str | None) -> tuple[Problem | None, Comparison | None]:

@@ -475,6 +475,11 @@ def _aria_level(value: str | None) -> int:
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 
+def parse_html(text: str) -> etree._Element | None:
+    """The tree extraction walks; also what analysis.fingerprint hashes."""
+    return _parse(text)
+
+
 def _parse(text: str) -> etree._Element | None:
     # Parsing UTF-8 bytes with the encoding fixed: a str with an XML declaration is refused by lxml,
     # and a <meta charset> must not make libxml2 re-decode text that is already decoded.

@@ -14,7 +14,7 @@ from datetime import timedelta, timezone
 
 import httpx
 
-from monitor.analysis import Workers, compare, fingerprint, judge_page, read_page, worker_count
+from monitor.analysis import Workers, compare, judge_page, read_page, worker_count
 from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, document_key
 from monitor.comparison import Comparison
 from monitor.errors import ContentError, FetchError, StoreError, UsageError
@@ -213,19 +213,19 @@ async def _observe(
     common = dict(http_status=fetched.status, url=fetched.url, etag=fetched.etag, last_modified=fetched.last_modified)
     if fetched.not_modified:
         return Observation(key, "unchanged", now, **common)
-    page = fingerprint(fetched.body, fetched.content_type, doc.select, doc.remove)
-    if state.latest_sha256 is not None and (page, state.latest_sha256) == (state.fingerprint, state.fingerprint_sha256):
-        return Observation(key, "unchanged", now, **common)  # same page but for scripts and nonces
-    text, text_sha = await workers.run(
-        read_page, fetched.body, fetched.content_type, fetched.url, doc.select, doc.remove, state.latest_sha256
+    # The fingerprint that gave the latest version lets an unchanged page skip extraction.
+    known = state.fingerprint if state.fingerprint_sha256 == state.latest_sha256 else None
+    text, text_sha, page = await workers.run(
+        read_page, fetched.body, fetched.content_type, fetched.url, doc.select, doc.remove, state.latest_sha256, known
     )
-    common["fingerprint"] = (page, text_sha)
+    if (page, text_sha) != (state.fingerprint, state.fingerprint_sha256):
+        common["fingerprint"] = (page, text_sha)
     if text is None:  # the latest version's text
         return Observation(key, "unchanged", now, **common)
     previous = store.text(state.latest_sha256) if state.latest_sha256 is not None else None
     problem, comparison = await workers.run(judge_page, text, previous)
     if problem is not None and not _persistent(store, key, text_sha, problem, settings):
-        common.pop("fingerprint")  # a suspect text is not the latest version's: its page proves nothing
+        common.pop("fingerprint", None)  # a suspect text is not the latest version's: its page proves nothing
         return Observation(key, "failed", now, error=f"suspect page: {problem}", suspect_sha256=text_sha, **common)
     if comparison is None and previous is not None:  # held back before, and accepted now it persists
         comparison = await workers.run(compare, previous, text)

@@ -7,6 +7,8 @@ import os
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitor.analysis import Workers, judge_page, read_page, worker_count
 from monitor.errors import ContentError
@@ -27,9 +29,9 @@ def test_pool_answers_like_this_process_and_forwards_errors():
     old, new = policy_html().encode(), policy_html(SALE).encode()
 
     async def go():
-        text_old, sha_old = await workers.run(read_page, old, "text/html", "p.html", None, ())
-        same, sha_same = await workers.run(read_page, old, "text/html", "p.html", None, (), sha_old)
-        text_new, _ = await workers.run(read_page, new, "text/html", "p.html", None, ())
+        text_old, sha_old, _ = await workers.run(read_page, old, "text/html", "p.html", None, ())
+        same, sha_same, _ = await workers.run(read_page, old, "text/html", "p.html", None, (), sha_old)
+        text_new, _, _ = await workers.run(read_page, new, "text/html", "p.html", None, ())
         problem, comparison = await workers.run(judge_page, text_new, text_old)
         with pytest.raises(ContentError, match="holds no text") as caught:
             await workers.run(read_page, b"", "text/html", "empty.html", None, ())
@@ -39,7 +41,7 @@ def test_pool_answers_like_this_process_and_forwards_errors():
         text_old, sha_old, same, sha_same, problem, comparison, error = asyncio.run(go())
     finally:
         workers.close()
-    assert (text_old, sha_old) == read_page(old, "text/html", "p.html", None, ())
+    assert (text_old, sha_old) == read_page(old, "text/html", "p.html", None, ())[:2]
     assert same is None and sha_same == sha_old  # unchanged: no text sent back
     assert problem is None and comparison.material and "sale" in comparison.categories
     assert error.hint  # the hint survived the trip between processes
@@ -69,33 +71,84 @@ OTHER_TEXT_OR_UNSURE = [
     pytest.param(BASE.replace(b"</script>", b""), id="unclosed-script-kept"),
 ]
 
+# Found in review: pages a regex reads differently from the HTML parser. Each pair differs in its text.
+TRICKY = [
+    pytest.param(b"<main><!--><p>We do not sell data.</p></main>", id="empty-comment"),
+    pytest.param(b"<main><!-- x --!><p>We do not sell data.</p></main>", id="bang-comment-end"),
+    pytest.param(b'<main><p title="<!--">We do not sell data.</p><!-- -->x</main>', id="comment-in-attribute"),
+    pytest.param(b"<main><script-x>We do not sell data.</script-x></main>", id="custom-element"),
+    pytest.param(b'<main><p data-x="<script>">We do not sell data.</p></main>', id="script-in-attribute"),
+    pytest.param(b"<main><p>Our nonce=1 rule: we do not sell data.</p></main>", id="nonce-in-text"),
+    pytest.param(b"<main><xmp><!-- We do not sell data. --></xmp></main>", id="xmp"),
+]
+
 
 @pytest.mark.parametrize("other", SAME_TEXT)
 def test_fingerprint_ignores_only_what_extraction_drops(other):
     from monitor.analysis import fingerprint
 
-    assert fingerprint(other, "text/html", None, ()) == fingerprint(BASE, "text/html", None, ())
+    assert fingerprint(other, "text/html", "p.html", None, ()) == fingerprint(BASE, "text/html", "p.html", None, ())
     assert read_page(other, "text/html", "p.html", None, ())[1] == read_page(BASE, "text/html", "p.html", None, ())[1]
+
+
+@pytest.mark.parametrize("page", TRICKY)
+def test_fingerprint_follows_the_parser_not_a_regex(page):
+    from monitor.analysis import fingerprint
+
+    edited = page.replace(b"do not sell", b"DO sell")
+    text = lambda raw: read_page(raw, "text/html", "p.html", None, ())[1]  # noqa: E731
+    assert text(edited) != text(page)  # the edit is visible to extraction...
+    assert fingerprint(edited, "text/html", "p.html", None, ()) != fingerprint(page, "text/html", "p.html", None, ())
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(BASE)),
+            st.sampled_from([b"<!--", b"-->", b"<!-->", b"<script>", b"</script>", b" nonce=x", b"We may sell",
+                             b"<style>", b"</style>", b"<xmp>", b"<input value=1>", b'<meta charset="latin-1">',
+                             b"\xe9", b"<p>", b'"', b">", b"<"]),
+        ),
+        max_size=4,
+    )
+)
+def test_equal_fingerprints_mean_equal_text(edits):
+    from monitor.analysis import fingerprint
+    from monitor.errors import ContentError
+
+    page = BASE
+    for position, fragment in sorted(edits, reverse=True):
+        page = page[:position] + fragment + page[position:]
+
+    def text(raw):
+        try:
+            return read_page(raw, "text/html", "p.html", None, ())[1]
+        except ContentError as exc:
+            return str(exc)
+
+    if fingerprint(page, "text/html", "p.html", None, ()) == fingerprint(BASE, "text/html", "p.html", None, ()):
+        assert text(page) == text(BASE)
 
 
 @pytest.mark.parametrize("other", OTHER_TEXT_OR_UNSURE)
 def test_fingerprint_changes_with_anything_else(other):
     from monitor.analysis import fingerprint
 
-    assert fingerprint(other, "text/html", None, ()) != fingerprint(BASE, "text/html", None, ())
+    assert fingerprint(other, "text/html", "p.html", None, ()) != fingerprint(BASE, "text/html", "p.html", None, ())
 
 
 def test_fingerprint_covers_the_document_settings():
     from monitor.analysis import fingerprint
 
-    base = fingerprint(BASE, "text/html", None, ())
-    assert fingerprint(BASE, "text/html", "main", ()) != base
-    assert fingerprint(BASE, "text/html", None, (".x",)) != base
-    assert fingerprint(BASE, "text/markdown", None, ()) != base
+    base = fingerprint(BASE, "text/html", "p.html", None, ())
+    assert fingerprint(BASE, "text/html", "p.html", "main", ()) != base
+    assert fingerprint(BASE, "text/html", "p.html", None, (".x",)) != base
+    assert fingerprint(BASE, "text/markdown", "p.html", None, ()) != base
 
 
 def test_an_unchanged_page_is_not_parsed_again_but_an_edit_is_caught(server, make_watchlist, cli, monkeypatch):
-    import monitor.run
+    import monitor.analysis
 
     server.set("/acme/privacy", policy_html(vendor="Acme"))
     make_watchlist({"acme/privacy": server.url("/acme/privacy")})
@@ -105,7 +158,7 @@ def test_an_unchanged_page_is_not_parsed_again_but_an_edit_is_caught(server, mak
         raise AssertionError("the page was parsed although only its nonces changed")
 
     with monkeypatch.context() as patch:
-        patch.setattr(monitor.run, "read_page", must_not_parse)
+        patch.setattr(monitor.analysis, "page_text", must_not_parse)
         assert cli.json("check")["counts"]["unchanged"] == 1  # fresh nonces, same fingerprint
     server.set("/acme/privacy", policy_html(SALE, vendor="Acme"))
     second = cli.json("check")
