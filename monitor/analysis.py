@@ -144,15 +144,25 @@ class Workers:
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         # Until the workers are up (a few hundred ms) this process does the work itself, so the first
         # pages never wait for the pool to start.
-        if self._pool is not None and self._warm is not None and self._warm.done():
+        pool = self._pool
+        if pool is not None and self._warm is not None and self._warm.done():
             try:
-                return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
-            except (BrokenProcessPool, RuntimeError) as exc:
-                # A worker died (out of memory, killed) or could not start (an embedding script
-                # without a __main__ guard): finish the run in this process rather than fail it.
-                log.warning("analysis workers unavailable (%s); continuing in-process", exc)
-                self.close()
+                future = asyncio.get_running_loop().run_in_executor(pool, function, *args)
+            except (BrokenProcessPool, RuntimeError) as exc:  # submit refused: broken or shut down
+                self._abandon(exc)
+            else:
+                try:
+                    return await future  # an error raised by `function` itself propagates as it is
+                except BrokenProcessPool as exc:  # a worker died (out of memory, killed)
+                    self._abandon(exc)
         return function(*args)
+
+    def _abandon(self, exc: BaseException) -> None:
+        """Finish the run in this process; work already queued fails over to it one by one."""
+        if self._pool is not None:
+            log.warning("analysis workers unavailable (%s); continuing in-process", exc)
+            pool, self._pool = self._pool, None
+            pool.shutdown(wait=False, cancel_futures=False)  # never cancel another document's work
 
     def close(self) -> None:
         pool, self._pool = self._pool, None

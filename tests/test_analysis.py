@@ -163,3 +163,46 @@ def test_an_unchanged_page_is_not_parsed_again_but_an_edit_is_caught(server, mak
     server.set("/acme/privacy", policy_html(SALE, vendor="Acme"))
     second = cli.json("check")
     assert second["counts"]["changed"] == 1 and second["documents"][0]["change"]["material"] is True
+
+
+def _explode(message: str) -> None:
+    raise RuntimeError(message)
+
+
+def test_an_error_in_one_page_is_that_page_s_and_keeps_the_pool():
+    """Found in review: a RuntimeError raised by the analysis was taken for a broken pool, whose
+    shutdown then cancelled the other documents' work and crashed the run."""
+    workers = warmed(2)
+
+    async def go():
+        results = await asyncio.gather(
+            workers.run(_explode, "bad page"),
+            *(workers.run(read_page, policy_html().encode(), "text/html", "p.html", None, ()) for _ in range(6)),
+            return_exceptions=True,
+        )
+        return results
+
+    try:
+        first, *others = asyncio.run(go())
+        assert isinstance(first, RuntimeError) and str(first) == "bad page"
+        assert all(isinstance(r, tuple) for r in others), others
+        assert workers._pool is not None  # noqa: SLF001 - still in service
+    finally:
+        workers.close()
+
+
+def _die_in_a_worker() -> str:
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:
+        os._exit(1)  # a worker killed mid-task (out of memory, SIGKILL)
+    return "done here"
+
+
+def test_a_dead_worker_fails_over_to_this_process():
+    workers = warmed(1)
+    try:
+        assert asyncio.run(workers.run(_die_in_a_worker)) == "done here"
+        assert workers._pool is None  # noqa: SLF001 - the run goes on in-process
+    finally:
+        workers.close()
