@@ -2,7 +2,7 @@
 (`Error: what went wrong — how to fix it`) and its exit code, here and nowhere else.
 
 Exit codes: 0 ok; 1 unexpected error; 2 usage or configuration error; 3 the run finished but some
-documents failed.
+documents failed or a notification could not be delivered (`status`: something needs attention).
 """
 
 from __future__ import annotations
@@ -320,9 +320,11 @@ def status(
     state = _state(ctx)
     watchlist = state.watchlist() if state.watchlist_path.exists() else None
     settings = watchlist.settings if watchlist is not None else Settings()
+    from monitor.lock import run_in_progress
+
     store = state.store()
     try:
-        report = collect(store, watchlist, settings.failure_alert_after)
+        report = collect(store, watchlist, settings.failure_alert_after, running_now=run_in_progress(state.db_path()))
     finally:
         store.close()
     if as_json:

@@ -11,9 +11,13 @@ from monitor.notify import delivery_status
 from monitor.store import Store, iso
 
 
-def collect(store: Store, watchlist: Watchlist | None, failure_alert_after: int) -> dict:
+def collect(store: Store, watchlist: Watchlist | None, failure_alert_after: int, running_now: bool = False) -> dict:
     runs = store.runs(limit=1)
     last = runs[0] if runs else None
+    # A run marked running that holds no lock was killed; the next check would say so, too late.
+    last_status = "interrupted" if last is not None and last.status == "running" and not running_now else (
+        last.status if last is not None else None
+    )
     documents = store.documents()
     failing = [
         {
@@ -30,7 +34,7 @@ def collect(store: Store, watchlist: Watchlist | None, failure_alert_after: int)
     attention = []
     if last is None:
         attention.append("no run recorded yet")
-    elif last.status == "interrupted":
+    elif last_status == "interrupted":
         attention.append(f"run {last.id} was interrupted")
     attention += [
         f"{f['document']} failed {f['consecutive_failures']} runs in a row"
@@ -45,7 +49,7 @@ def collect(store: Store, watchlist: Watchlist | None, failure_alert_after: int)
         else {
             "id": last.id,
             "kind": last.kind,
-            "status": last.status,
+            "status": last_status,
             "started_at": iso(last.started_at),
             "finished_at": iso(last.finished_at),
             "counts": {"new": last.new, "changed": last.changed, "unchanged": last.unchanged, "failed": last.failed},

@@ -80,6 +80,10 @@ def test_sigkill_leaves_a_consistent_store_and_the_next_run_completes(vendors, c
     assert db.execute("SELECT count(*) FROM check_result").fetchone()[0] == finished_before_kill
     db.close()
 
+    status = cli("status", "--json")  # before any other run: the killed one must show
+    assert status.exit_code == 3
+    assert json.loads(status.stdout)["last_run"]["status"] == "interrupted"
+
     vendors.gate.set()
     result = cli("check", "--json")
     assert result.exit_code == 0, result.stderr
@@ -94,6 +98,8 @@ def test_a_second_run_exits_cleanly_while_one_is_running(vendors, cli):
     vendors.setup(gated=1)
     first = start_check(cli.watchlist)
     wait_for(lambda: stored_checks(vendors.db) >= DOCS - 1, "the first run to be under way")
+    during = json.loads(cli("status", "--json").stdout)
+    assert during["last_run"]["status"] == "running"  # held: not mistaken for a killed run
     second = subprocess.run(
         [sys.executable, "-m", "monitor", "--watchlist", str(cli.watchlist), "check"],
         capture_output=True, text=True, timeout=60,
