@@ -1,7 +1,7 @@
 """Delivery: route outbox events to `[[notify]]` targets and send them through apprise, never losing one.
 
     outbox row (written with its change) ─► one Delivery per target that wants it ─► apprise, per target
-        ─► delivered (apprise said True for that target) | attempts+1, last_error ─► failed at max_attempts
+        ─► delivered (apprise said True for that target) | attempts+1, last_error ─► failed at max_attempts, once retry_for has passed
         ─► outbox row closed once none of its deliveries is pending
 
 Each mark is its own short transaction, written after the send: a crash between the two repeats that
@@ -18,6 +18,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta, timezone
 from urllib.parse import urlsplit
 
 from sqlalchemy import func
@@ -258,8 +259,12 @@ def _pending(store: Store, key: str) -> list[Delivery]:
         return list(s.exec(query))
 
 
-def _mark(store: Store, delivery_id: int, error: str | None, max_attempts: int) -> str:
-    """Record one send's outcome in its own transaction; returns the delivery's status."""
+def _mark(store: Store, delivery_id: int, error: str | None, max_attempts: int, retry_for: timedelta) -> str:
+    """Record one send's outcome in its own transaction; returns the delivery's status.
+
+    Given up only after `max_attempts` tries *and* `retry_for` since the event: a target down for a
+    day or two (a few runs a day) still gets every alert when it comes back.
+    """
     with Session(store.engine) as s, s.begin():
         row = s.get(Delivery, delivery_id)
         if row.status != "pending":  # an overlapping run settled it first
@@ -270,7 +275,10 @@ def _mark(store: Store, delivery_id: int, error: str | None, max_attempts: int) 
             row.status, row.delivered_at, row.last_error = "delivered", row.updated_at, None
         else:
             row.last_error = error
-            row.status = "failed" if row.attempts >= max_attempts else "pending"
+            created = s.get(Outbox, row.outbox_id).created_at
+            created = created if created.tzinfo else created.replace(tzinfo=timezone.utc)
+            old_enough = row.updated_at - created >= retry_for
+            row.status = "failed" if row.attempts >= max_attempts and old_enough else "pending"
         return row.status
 
 
@@ -293,7 +301,9 @@ def _count_pending(store: Store, keys: set[str]) -> int:
 
 
 # --- the pass -------------------------------------------------------------------------------------
-def deliver_pending(store: Store, watchlist: Watchlist, *, max_attempts: int = 5) -> DeliveryReport:
+def deliver_pending(
+    store: Store, watchlist: Watchlist, *, max_attempts: int = 5, retry_for: timedelta = timedelta(days=3)
+) -> DeliveryReport:
     """Send every open outbox event to every target that wants it; see the module docstring."""
     routing = routes(watchlist)
     events = _open_events(store)
@@ -303,7 +313,7 @@ def deliver_pending(store: Store, watchlist: Watchlist, *, max_attempts: int = 5
     for route in routing:
         work = [d for d in _pending(store, route.key) if d.outbox_id in by_id]
         if work:
-            _deliver_route(store, route, work, by_id, max_attempts, report)
+            _deliver_route(store, route, work, by_id, max_attempts, retry_for, report)
     keys = {r.key for r in routing}
     _close_settled(store, keys)
     report.pending = _count_pending(store, keys)
@@ -311,7 +321,8 @@ def deliver_pending(store: Store, watchlist: Watchlist, *, max_attempts: int = 5
 
 
 def _deliver_route(
-    store: Store, route: Route, work: list[Delivery], by_id: dict[int, Event], max_attempts: int, report: DeliveryReport
+    store: Store, route: Route, work: list[Delivery], by_id: dict[int, Event], max_attempts: int, retry_for: timedelta,
+    report: DeliveryReport
 ) -> None:
     """Send a target its pending events, oldest first (a digest target: all in one message).
 
@@ -325,7 +336,7 @@ def _deliver_route(
             events = [by_id[d.outbox_id] for d in batch]
             render = render_digest if route.target.digest else lambda e, *a: render_event(e[0], *a)
             error = channel.send(render(events, channel.format, channel.limits))
-        statuses = [_mark(store, d.id, error, max_attempts) for d in batch]
+        statuses = [_mark(store, d.id, error, max_attempts, retry_for) for d in batch]
         report.delivered += statuses.count("delivered")
         if error is not None:
             _report_failure(report, route, error, statuses.count("failed"), max_attempts, len(batches) - number - 1)

@@ -200,7 +200,7 @@ def test_a_target_that_keeps_failing_is_given_up_visibly_and_blocks_nobody(world
     world.change("acme/privacy", comparison(SELL))
     world.change("globex/privacy", comparison(SELL))
 
-    reports = [deliver_pending(world.store, wl, max_attempts=2) for _ in range(5)]
+    reports = [deliver_pending(world.store, wl, max_attempts=2, retry_for=timedelta(0)) for _ in range(5)]
 
     assert [r.ok for r in reports] == [False, False, False, False, True]
     assert "1 more waiting for the next run" in reports[0].failed[0][1]  # one timeout per run, not one per event
@@ -366,3 +366,17 @@ def test_an_apprise_config_file_is_one_target(tmp_path, world, hook, smtp):
     assert report.ok and report.delivered == 1
     assert len(hook.posts) == 1 and len(smtp.messages) == 1
     assert target_label(wl.notify[0]) == f"config file {config}"
+
+
+
+def test_a_target_down_for_a_day_still_gets_every_alert(world, hook):
+    """Five failed runs in a day are not enough to give up: the event is younger than retry_for."""
+    world.change("acme/privacy", comparison(ClauseChange("modified", "Sharing", "a", "b", "[-a-]{+b+}", ("sale",), "material")))
+    wl = watchlist({"url": hook.url()})
+    hook.status = 503
+    for _ in range(6):
+        assert not deliver_pending(world.store, wl, max_attempts=5).ok
+    assert [d.status for d in deliveries(world.store)] == ["pending"]
+    hook.status = 200
+    assert deliver_pending(world.store, wl).delivered == 1
+    assert len(hook.posts) == 1
