@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from monitor.comparison import Comparison
-from monitor.extract import decode_body, detect_format, parse_html
+from monitor.extract import decode_body, detect_format, drop_tree, parse_html
 from monitor.pages import page_text
 from monitor.quality import Problem, assess, assess_change
 
@@ -68,22 +68,9 @@ def _volatile_free_tree(raw, content_type, name, select, remove):  # noqa: ANN00
     etree.strip_elements(root, *_VOLATILE_TAGS, with_tail=False)
     for meta in list(root.iter("meta")):
         if meta.get("charset") is None and meta.get("http-equiv") is None:
-            _drop_keeping_tail(meta)
+            drop_tree(meta)
     etree.strip_attributes(root, "nonce")
     return root
-
-
-def _drop_keeping_tail(element) -> None:  # noqa: ANN001 - an lxml element
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
 
 
 def read_page(

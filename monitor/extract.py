@@ -515,7 +515,7 @@ def extract_text(text: str, fmt: str, *, select: str | None = None, remove: Sequ
     removed = [el for selector in remove for base in roots for el in _select(base, selector)]
     roots = [r for r in roots if r not in removed]
     for el in removed:
-        _drop_tree(el)
+        drop_tree(el)
     walker = _Walker(drop_page_chrome=chrome)
     for base in roots:
         walker.walk(base)
@@ -523,7 +523,7 @@ def extract_text(text: str, fmt: str, *, select: str | None = None, remove: Sequ
     return walker.text()
 
 
-def _drop_tree(el: etree._Element) -> None:
+def drop_tree(el: etree._Element) -> None:
     """Remove an element but keep its tail text, which belongs to its parent (lxml.html's drop_tree)."""
     parent = el.getparent()
     if parent is None:
