@@ -44,9 +44,9 @@ sys.path.insert(0, str(ROOT / "tests"))  # the archive fixtures: WARC writing an
 
 from archive_fixtures import Pywb, Record, policy_text_html, write_warc  # noqa: E402
 
-from monitor.backfill import run_backfill  # noqa: E402
+from monitor.jobs.backfill import run_backfill  # noqa: E402
 from monitor.config import ArchiveConfig, parse_watchlist  # noqa: E402
-from monitor.store import Store  # noqa: E402
+from monitor.store.store import Store  # noqa: E402
 
 URL = "http://bench-vendor.test/privacy"
 

@@ -26,8 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from monitor import classify  # noqa: E402
-from monitor.engine import Comparison, compare  # noqa: E402
+from monitor.classifier import classify  # noqa: E402
+from monitor.engine.compare import Comparison, compare  # noqa: E402
 
 _judge_seconds = [0.0]
 _real_judge = classify.judge
@@ -52,9 +52,9 @@ def _corpus_dir(arg: str | None) -> Path:
 
 
 def _quality_gate():
-    """monitor.quality.assess(text) -> problem | None, when the project has one."""
+    """monitor.text.quality.assess(text) -> problem | None, when the project has one."""
     try:
-        module = importlib.import_module("monitor.quality")
+        module = importlib.import_module("monitor.text.quality")
     except ImportError:
         return None
     return getattr(module, "assess", None)
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     labels, versions = _load(corpus)
     assess = _quality_gate()
-    assess_change = getattr(importlib.import_module("monitor.quality"), "assess_change", None) if assess else None
+    assess_change = getattr(importlib.import_module("monitor.text.quality"), "assess_change", None) if assess else None
     classify.judge = _timed_judge
 
     rows, skipped, times = [], [], []
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     changed = [r for r in rows if r[4]]
 
     print(f"corpus: {corpus}  pairs: {len(rows)} evaluated, {len(skipped)} skipped (missing file)")
-    print(f"quality gate: {'monitor.quality.assess' if assess else 'none (monitor/quality.py absent)'}")
+    print(f"quality gate: {'monitor.text.quality.assess' if assess else 'none (monitor/quality.py absent)'}")
     print(f"material precision: {_ratio(tp, tp + fp)}   target ≥ {TARGETS['precision']}")
     print(f"material recall:    {_ratio(tp, positives)}   target ≥ {TARGETS['recall']}")
     changed_material = sum(1 for r in changed if r[0]["material"])

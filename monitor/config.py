@@ -107,7 +107,7 @@ class NotifyTarget(_Strict):
     @field_validator("categories")
     @classmethod
     def _categories(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        from monitor.classify import CATEGORIES
+        from monitor.classifier.classify import CATEGORIES
 
         unknown = [c for c in value if c not in CATEGORIES]
         if unknown:
@@ -250,7 +250,7 @@ def _check_id(value: str) -> str:
 
 def _check_selector(selector: str) -> None:
     # Imported here: extraction pulls in lxml, which config loading should not need otherwise.
-    from monitor.extract import validate_selector
+    from monitor.text.extract import validate_selector
 
     problem = validate_selector(selector)
     if problem:

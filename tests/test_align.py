@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor import worddiff
-from monitor.align import ADDED, MODIFIED, MOVED, REMOVED, UNCHANGED, align
-from monitor.clauses import segment
+from monitor.engine import worddiff
+from monitor.engine.align import ADDED, MODIFIED, MOVED, REMOVED, UNCHANGED, align
+from monitor.engine.clauses import segment
 
 
 def _summary(old: str, new: str) -> list[tuple[str, list[str], list[str]]]:

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.analysis import Workers, judge_page, read_page, worker_count
+from monitor.engine.gate import judge_page
+from monitor.jobs.workers import Workers, worker_count
+from monitor.text.fingerprint import read_page
 from monitor.errors import ContentError
 from pages import SALE, policy_html
 
@@ -85,7 +87,7 @@ TRICKY = [
 
 @pytest.mark.parametrize("other", SAME_TEXT)
 def test_fingerprint_ignores_only_what_extraction_drops(other):
-    from monitor.analysis import fingerprint
+    from monitor.text.fingerprint import fingerprint
 
     assert fingerprint(other, "text/html", "p.html", None, ()) == fingerprint(BASE, "text/html", "p.html", None, ())
     assert read_page(other, "text/html", "p.html", None, ())[1] == read_page(BASE, "text/html", "p.html", None, ())[1]
@@ -93,7 +95,7 @@ def test_fingerprint_ignores_only_what_extraction_drops(other):
 
 @pytest.mark.parametrize("page", TRICKY)
 def test_fingerprint_follows_the_parser_not_a_regex(page):
-    from monitor.analysis import fingerprint
+    from monitor.text.fingerprint import fingerprint
 
     edited = page.replace(b"do not sell", b"DO sell")
     text = lambda raw: read_page(raw, "text/html", "p.html", None, ())[1]  # noqa: E731
@@ -114,7 +116,7 @@ def test_fingerprint_follows_the_parser_not_a_regex(page):
     )
 )
 def test_equal_fingerprints_mean_equal_text(edits):
-    from monitor.analysis import fingerprint
+    from monitor.text.fingerprint import fingerprint
     from monitor.errors import ContentError
 
     page = BASE
@@ -133,13 +135,13 @@ def test_equal_fingerprints_mean_equal_text(edits):
 
 @pytest.mark.parametrize("other", OTHER_TEXT_OR_UNSURE)
 def test_fingerprint_changes_with_anything_else(other):
-    from monitor.analysis import fingerprint
+    from monitor.text.fingerprint import fingerprint
 
     assert fingerprint(other, "text/html", "p.html", None, ()) != fingerprint(BASE, "text/html", "p.html", None, ())
 
 
 def test_fingerprint_covers_the_document_settings():
-    from monitor.analysis import fingerprint
+    from monitor.text.fingerprint import fingerprint
 
     base = fingerprint(BASE, "text/html", "p.html", None, ())
     assert fingerprint(BASE, "text/html", "p.html", "main", ()) != base
@@ -148,7 +150,7 @@ def test_fingerprint_covers_the_document_settings():
 
 
 def test_an_unchanged_page_is_not_parsed_again_but_an_edit_is_caught(server, make_watchlist, cli, monkeypatch):
-    import monitor.analysis
+    import monitor.text.fingerprint
 
     server.set("/acme/privacy", policy_html(vendor="Acme"))
     make_watchlist({"acme/privacy": server.url("/acme/privacy")})
@@ -158,7 +160,7 @@ def test_an_unchanged_page_is_not_parsed_again_but_an_edit_is_caught(server, mak
         raise AssertionError("the page was parsed although only its nonces changed")
 
     with monkeypatch.context() as patch:
-        patch.setattr(monitor.analysis, "page_text", must_not_parse)
+        patch.setattr(monitor.text.fingerprint, "page_text", must_not_parse)
         assert cli.json("check")["counts"]["unchanged"] == 1  # fresh nonces, same fingerprint
     server.set("/acme/privacy", policy_html(SALE, vendor="Acme"))
     second = cli.json("check")

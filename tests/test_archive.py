@@ -15,9 +15,9 @@ from archive_fixtures import (
     BLOCKED_BODY, LOGIN_HTML, OUTAGE_HTML, Pywb, Record, Scripted, WaybackStub, at, needs_pywb, policy_text_html,
     write_warc,
 )
-from monitor import cdx
-from monitor.archive import ArchiveBlocked, ArchiveRefused, CaptureSkipped, RateLimiter, SavePageNow, open_archive
-from monitor.cdx import Capture
+from monitor.sources import cdx
+from monitor.sources.archive import ArchiveBlocked, ArchiveRefused, CaptureSkipped, RateLimiter, SavePageNow, open_archive
+from monitor.sources.cdx import Capture
 from monitor.config import ArchiveConfig, Settings
 from monitor.errors import ArchiveError
 
@@ -226,14 +226,14 @@ def test_an_overloaded_archive_is_retried_but_an_archived_503_is_a_finding():
     ],
 )
 def test_memento_checks(headers, status, reason):
-    from monitor.archive import check_memento
+    from monitor.sources.archive import check_memento
 
     with pytest.raises(CaptureSkipped, match=reason):
         check_memento(Capture("20190101000000", "https://www.acme.test/privacy/"), status, httpx.Headers(headers), "x")
 
 
 def test_memento_check_accepts_http_https_www_and_a_trailing_slash():
-    from monitor.archive import check_memento
+    from monitor.sources.archive import check_memento
 
     headers = httpx.Headers({"Memento-Datetime": "Tue, 01 Jan 2019 00:00:00 GMT", "Link": "<http://acme.test/privacy>; rel=\"original\""})
     check_memento(Capture("20190101000000", "https://www.acme.test/privacy/"), 200, headers)
@@ -257,7 +257,7 @@ def test_save_page_now_429_is_logged_not_raised_and_pauses(caplog):
     fake = FakeTime()
     with WaybackStub() as stub:
         stub.script("/save/", Scripted(429, "", {"Retry-After": "120"}))
-        with caplog.at_level(logging.WARNING, logger="monitor.archive"):
+        with caplog.at_level(logging.WARNING, logger="monitor.sources.archive"):
             found, spn = asyncio.run(save(stub.url, URL, clock=fake.clock, sleep=fake.sleep))
     assert found is None
     assert "HTTP 429" in caplog.text
@@ -267,14 +267,14 @@ def test_save_page_now_429_is_logged_not_raised_and_pauses(caplog):
 def test_save_page_now_never_raises_when_the_archive_is_unreachable(caplog):
     from archive_fixtures import free_port
 
-    with caplog.at_level(logging.WARNING, logger="monitor.archive"):
+    with caplog.at_level(logging.WARNING, logger="monitor.sources.archive"):
         found, _ = asyncio.run(save(f"http://127.0.0.1:{free_port()}/web", URL))
     assert found is None
     assert "Save Page Now failed" in caplog.text
 
 
 def test_request_captures_asks_for_each_changed_page_within_the_rate():
-    from monitor.archive import request_captures
+    from monitor.sources.archive import request_captures
 
     fake = FakeTime()
     with WaybackStub() as stub:

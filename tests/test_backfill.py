@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 from archive_fixtures import (
     LOGIN_HTML, OUTAGE_HTML, Pywb, Record, Scripted, WaybackStub, at, needs_pywb, policy_text_html, write_warc,
 )
-from monitor.backfill import BackfillProgress, run_backfill
+from monitor.jobs.backfill import BackfillProgress, run_backfill
 from monitor.config import parse_watchlist
-from monitor.models import ArchiveCapture, Outbox
-from monitor.pages import page_text
-from monitor.store import Observation, Store
+from monitor.store.models import ArchiveCapture, Outbox
+from monitor.text.reader import page_text
+from monitor.store.store import Observation, Store
 
 URL = "http://acme.test/privacy"
 DOC = "acme/privacy"
@@ -135,7 +135,7 @@ def test_an_interrupted_backfill_resumes_where_it_stopped(pywb, store):
 
 @needs_pywb
 def test_live_and_archived_versions_interleave_in_time(pywb, store):
-    from monitor.run import register, select_documents
+    from monitor.jobs.check import register, select_documents
 
     wl = watchlist(pywb.collection_url)
     register(store, select_documents(wl))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.classify import CATEGORIES, Verdict, categorize, judge, normalize
+from monitor.classifier.classify import CATEGORIES, Verdict, categorize, judge, normalize
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "classify_cases.toml").read_text("utf-8"))["case"]
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.clauses import (
+from monitor.engine.clauses import (
     HEADING,
     ITEM,
     PARA,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from monitor.cli import app
+from monitor.cli.app import app
 
 DEPLOY = Path(__file__).parent.parent / "deploy"
 ROOT = DEPLOY.parent
@@ -106,9 +106,9 @@ def test_the_package_builds_as_the_container_builds_it(tmp_path):
     assert result.returncode == 0, result.stderr
     (wheel,) = tmp_path.glob("policy_monitor-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "monitor/cli.py" in names and "monitor/demo/pages/acme-crm.html" in names
+    assert "monitor/cli/app.py" in names and "monitor/demo/pages/acme-crm.html" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "policy-monitor = monitor.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "policy-monitor = monitor.cli.app:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_log_lines_carry_syslog_priorities_under_journald(monkeypatch, capsys):
@@ -118,9 +118,9 @@ def test_log_lines_carry_syslog_priorities_under_journald(monkeypatch, capsys):
 
     monkeypatch.setenv("JOURNAL_STREAM", "8:12345")
     logs.setup()
-    logging.getLogger("monitor.run").warning("acme/privacy failed: HTTP 503")
-    assert capsys.readouterr().err.splitlines()[-1] == "<4>WARNING monitor.run: acme/privacy failed: HTTP 503"
+    logging.getLogger("monitor.jobs.check").warning("acme/privacy failed: HTTP 503")
+    assert capsys.readouterr().err.splitlines()[-1] == "<4>WARNING monitor.jobs.check: acme/privacy failed: HTTP 503"
     monkeypatch.delenv("JOURNAL_STREAM")
     logs.setup()
-    logging.getLogger("monitor.run").warning("plain")
-    assert capsys.readouterr().err.splitlines()[-1] == "WARNING monitor.run: plain"
+    logging.getLogger("monitor.jobs.check").warning("plain")
+    assert capsys.readouterr().err.splitlines()[-1] == "WARNING monitor.jobs.check: plain"

@@ -13,9 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor import classify, engine
-from monitor.classify import Verdict
-from monitor.engine import ClauseChange, compare, summarize
+from monitor.classifier import classify
+from monitor.engine import compare as engine
+from monitor.classifier.classify import Verdict
+from monitor.engine.compare import ClauseChange, compare, summarize
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "engine_cases.toml").read_text(encoding="utf-8"))["case"]
 
@@ -148,7 +149,10 @@ def test_a_text_compared_with_itself_has_no_change(doc: str) -> None:
     assert compare(doc, doc + "\n").clauses == ()
 
 
-@pytest.mark.parametrize("module", ["clauses", "align", "worddiff", "signals", "classify", "engine", "render"])
+@pytest.mark.parametrize(
+    "module",
+    ["engine.clauses", "engine.align", "engine.worddiff", "classifier.features", "classifier.classify", "engine.compare", "render.terminal"],
+)
 def test_docstring_examples_run(module: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.undo()  # the examples show the real classifier's verdicts
     mod = importlib.import_module(f"monitor.{module}")

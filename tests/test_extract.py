@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import ConfigError, ContentError
-from monitor.extract import decode_body, detect_format, extract_text, validate_selector
-from monitor.normalize import normalize_text
+from monitor.text.extract import decode_body, detect_format, extract_text, validate_selector
+from monitor.text.normalize import normalize_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 
@@ -375,7 +375,7 @@ def test_role_main_page_with_select_and_remove() -> None:
     assert selected.endswith("## Changes\n\nWe will tell you in the app before any change takes effect.\n")
 
 
-@pytest.mark.parametrize("module", ["monitor.extract", "monitor.normalize"])
+@pytest.mark.parametrize("module", ["monitor.text.extract", "monitor.text.normalize"])
 def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted and not result.failed

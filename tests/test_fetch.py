@@ -10,7 +10,7 @@ import pytest
 
 from monitor.config import Settings
 from monitor.errors import FetchError
-from monitor.fetch import Fetcher, parse_retry_after
+from monitor.sources.vendor import Fetcher, parse_retry_after
 
 
 def fetch(handler, url="https://vendor.example/privacy", **settings):

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from monitor.normalize import normalize_text
+from monitor.text.normalize import normalize_text
 
 CASES = [
     ("plain\n", "plain\n", "already-normal"),

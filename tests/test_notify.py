@@ -8,13 +8,13 @@ from itertools import count
 import pytest
 from sqlmodel import Session, select
 
-from monitor import messages
+from monitor.render import messages
 from monitor.config import parse_watchlist
-from monitor.engine import ClauseChange, Comparison
+from monitor.engine.compare import ClauseChange, Comparison
 from monitor.errors import UsageError
-from monitor.models import Delivery, Outbox
-from monitor.notify import Channel, deliver_pending, delivery_status, raise_operational_events, send_test, target_label
-from monitor.store import DocumentInfo, Observation, Store
+from monitor.store.models import Delivery, Outbox
+from monitor.delivery.notify import Channel, deliver_pending, delivery_status, raise_operational_events, send_test, target_label
+from monitor.store.store import DocumentInfo, Observation, Store
 from receivers import JsonReceiver, SmtpReceiver
 
 # apprise's e-mail plugin imports the stdlib's imghdr (deprecated in 3.11, shimmed by apprise for 3.13):

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from monitor.engine import ClauseChange, Comparison, compare
-from monitor.render import escape_markdown, render_html, render_markdown, render_rich, render_text, select
+from monitor.engine.compare import ClauseChange, Comparison, compare
+from monitor.render.terminal import escape_markdown, render_html, render_markdown, render_rich, render_text, select
 
 EVIL_OLD = "Contact us at <script>alert(1)</script> or by post."
 EVIL_NEW = "Contact [click](http://evil.test) or <img src=x onerror=y> **now** # at once."

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor import migrations
+from monitor.store import migrations
 from monitor.errors import StoreError
-from monitor.models import Change
-from monitor.store import DocumentInfo, Observation, Store
+from monitor.store.models import Change
+from monitor.store.store import DocumentInfo, Observation, Store
 
 # Changing this string means users' databases change: add a migration step (monitor/migrations.py).
 SCHEMA = """\
@@ -227,8 +227,8 @@ def at(hour: int) -> datetime:
 
 
 def capture(store, run, hour: int, text: str | None):
-    from monitor.engine import compare
-    from monitor.store import CaptureRecord
+    from monitor.engine.compare import compare
+    from monitor.store.store import CaptureRecord
 
     record = CaptureRecord(DOC.id, f"20200101{hour:02d}0000", at(hour), "imported" if text else "skipped", reason=None if text else "HTTP 404")
     obs = Observation(DOC.id, "new", at(hour), text=text, url=DOC.url, source="archive", notify=False) if text else None
@@ -236,7 +236,7 @@ def capture(store, run, hour: int, text: str | None):
 
 
 def test_archived_captures_interleave_in_time_order_and_renumber(store):
-    from monitor.models import Outbox
+    from monitor.store.models import Outbox
     from sqlmodel import Session, select
 
     run = store.start_run("check")
@@ -300,8 +300,8 @@ def test_a_failing_migration_step_leaves_the_database_as_it_was(tmp_path, monkey
 def test_a_capture_between_live_versions_keeps_their_alert_and_its_deliveries(store):
     """Check for a while, then backfill: an archived capture lands between two live versions whose
     change was already alerted (one delivery sent, one pending). The alert must survive, whole."""
-    from monitor.comparison import Comparison
-    from monitor.models import Delivery, Outbox
+    from monitor.engine.result import Comparison
+    from monitor.store.models import Delivery, Outbox
     from sqlmodel import Session, select
 
     run = store.start_run("check")

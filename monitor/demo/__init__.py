@@ -15,8 +15,8 @@ from rich.console import Console
 
 from monitor.config import load_watchlist
 from monitor.demo.server import PolicyServer
-from monitor.run import run_check
-from monitor.store import Store
+from monitor.jobs.check import run_check
+from monitor.store.store import Store
 
 VENDORS = (
     # (vendor id, name, page file, content type)
@@ -61,7 +61,7 @@ def write_watchlist(directory: Path, server: PolicyServer) -> Path:
 
 
 def run_demo(directory: Path | None, console: Console) -> None:
-    from monitor.render import print_comparison
+    from monitor.render.terminal import print_comparison
 
     directory = Path(directory or tempfile.mkdtemp(prefix="policy-monitor-demo-"))
     directory.mkdir(parents=True, exist_ok=True)

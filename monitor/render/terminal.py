@@ -8,7 +8,7 @@ Every clause shows its before and after with the changed words marked (the word 
 `old`/`new`, so renderers never parse the marker string). Vendor text is data, never markup: markdown
 output escapes it, HTML output `html.escape`s it, rich output appends it as plain `Text`.
 
-    >>> from monitor.comparison import ClauseChange, Comparison
+    >>> from monitor.engine.result import ClauseChange, Comparison
     >>> c = ClauseChange("modified", "Sale", "We never sell data.", "We sell data.", "", ("sale",),
     ...                  "material", "sale allowed", "expands")
     >>> print(render_text(Comparison(True, "material", ("sale",), "expands", "sale allowed", (c,))))
@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from rich.console import Console, Group
 from rich.text import Text
 
-from monitor import worddiff
-from monitor.comparison import ClauseChange, Comparison
+from monitor.engine import worddiff
+from monitor.engine.result import ClauseChange, Comparison
 
 _ORDER = {"material": 0, "minor": 1, "noise": 2}
 

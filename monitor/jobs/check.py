@@ -14,16 +14,18 @@ from datetime import timedelta, timezone
 
 import httpx
 
-from monitor.analysis import Workers, compare, judge_page, read_page, worker_count
+from monitor.engine.gate import compare, judge_page
+from monitor.jobs.workers import Workers, worker_count
+from monitor.text.fingerprint import read_page
 from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, document_key
-from monitor.comparison import Comparison
+from monitor.engine.result import Comparison
 from monitor.errors import ContentError, FetchError, StoreError, UsageError
-from monitor.fetch import Fetcher
-from monitor.notify import DeliveryReport, deliver_pending, raise_operational_events
-from monitor.quality import Problem
-from monitor.store import DocumentInfo, DocumentState, Observation, Store, iso, utcnow
+from monitor.sources.vendor import Fetcher
+from monitor.delivery.notify import DeliveryReport, deliver_pending, raise_operational_events
+from monitor.text.quality import Problem
+from monitor.store.store import DocumentInfo, DocumentState, Observation, Store, iso, utcnow
 
-log = logging.getLogger("monitor.run")
+log = logging.getLogger("monitor.jobs.check")
 
 OUTCOMES = ("new", "changed", "unchanged", "failed")
 # Quality problems that can be real: a policy truly shortened, moved to another language, or rewritten.
@@ -159,7 +161,7 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
         # Evidence of what the page said: Save Page Now, rate-limited; a failure is logged, never fatal.
         changed = [r.url for r in report.results if r.outcome == "changed"]
         if changed:
-            from monitor.archive import request_captures  # only when asked for: it pulls in waybackpy
+            from monitor.sources.archive import request_captures  # only when asked for: it pulls in waybackpy
 
             await request_captures(watchlist.archive, watchlist.settings, changed)
     report.results.sort(key=lambda r: r.document)

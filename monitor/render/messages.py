@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from monitor import worddiff
+from monitor.engine import worddiff
 
 RANK = {"noise": 0, "minor": 1, "material": 2}
 SUSPECT_PREFIX = "suspect page: "

@@ -19,17 +19,17 @@ from datetime import date, datetime, timezone
 
 import httpx
 
-from monitor import quality
-from monitor.archive import Archive, ArchiveBlocked, ArchiveRefused, CaptureSkipped, open_archive
-from monitor.cdx import Capture
+from monitor.text import quality
+from monitor.sources.archive import Archive, ArchiveBlocked, ArchiveRefused, CaptureSkipped, open_archive
+from monitor.sources.cdx import Capture
 from monitor.config import Vendor, WatchedDocument, Watchlist, document_key
-from monitor.engine import compare
+from monitor.engine.compare import compare
 from monitor.errors import ArchiveError, ContentError, StoreError
-from monitor.pages import page_text
-from monitor.run import register, select_documents
-from monitor.store import CaptureRecord, Observation, Store, iso, sha256, utcnow
+from monitor.text.reader import page_text
+from monitor.jobs.check import register, select_documents
+from monitor.store.store import CaptureRecord, Observation, Store, iso, sha256, utcnow
 
-log = logging.getLogger("monitor.backfill")
+log = logging.getLogger("monitor.jobs.backfill")
 
 OUTCOMES = ("imported", "duplicate", "skipped", "failed")
 

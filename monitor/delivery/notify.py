@@ -26,9 +26,9 @@ from sqlmodel import Session, select
 
 from monitor.config import NotifyTarget, Watchlist
 from monitor.errors import UsageError
-from monitor.messages import RANK, Event, Limits, Message, render_digest, render_event
-from monitor.models import Change, Delivery, Document, Outbox
-from monitor.store import Store, iso, utcnow
+from monitor.render.messages import RANK, Event, Limits, Message, render_digest, render_event
+from monitor.store.models import Change, Delivery, Document, Outbox
+from monitor.store.store import Store, iso, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from monitor.errors import ContentError
-from monitor.extract import decode_body, detect_format, extract_text
-from monitor.normalize import normalize_text
+from monitor.text.extract import decode_body, detect_format, extract_text
+from monitor.text.normalize import normalize_text
 
 
 def page_text(

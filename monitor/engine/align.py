@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Iterable, Sequence
 
-from monitor.clauses import HEADING, MONTH_PATTERN, Clause, is_date_notice, normalize_key
+from monitor.engine.clauses import HEADING, MONTH_PATTERN, Clause, is_date_notice, normalize_key
 
 UNCHANGED, MOVED, MODIFIED, ADDED, REMOVED = "unchanged", "moved", "modified", "added", "removed"
 
@@ -316,7 +316,7 @@ def _shared_phrase(a: Clause, b: Clause) -> bool:
 def slot_score(a: Clause, b: Clause) -> float:
     """How plainly two clauses are one rewritten, by the content words they share (0 when too few).
 
-    >>> from monitor.clauses import segment
+    >>> from monitor.engine.clauses import segment
     >>> old, new = segment("We delete usage logs after 30 days. We keep usage logs for 2 years.")
     >>> slot_score(old, new)
     0.4

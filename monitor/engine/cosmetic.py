@@ -18,8 +18,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-from monitor import worddiff
-from monitor.clauses import HEADING, Clause, is_date_notice, mask_dates, normalize_key
+from monitor.engine import worddiff
+from monitor.engine.clauses import HEADING, Clause, is_date_notice, mask_dates, normalize_key
 
 # a change of these words is never a typo, however few characters it takes
 _SENSITIVE = frozenset(

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from monitor import lexicon as lx
+from monitor.classifier import lexicon as lx
 
 # --- normalization -------------------------------------------------------------------------------
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

@@ -23,7 +23,7 @@ from typer.core import TyperGroup
 from monitor import __version__
 from monitor.config import DEFAULT_DATABASE, DEFAULT_WATCHLIST, Watchlist, database_path, load_watchlist
 from monitor.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, MonitorError, UsageError
-from monitor.store import Store, iso
+from monitor.store.store import Store, iso
 
 class _ErrorBoundary(TyperGroup):
     """The one place where errors become messages and exit codes."""
@@ -137,8 +137,8 @@ def check(
 
     Example: policy-monitor check acme/privacy
     """
-    from monitor.lock import RunLock
-    from monitor.run import run_check
+    from monitor.store.lock import RunLock
+    from monitor.jobs.check import run_check
 
     state = _state(ctx)
     watchlist = state.watchlist()
@@ -163,7 +163,7 @@ def check(
 
 
 def _selected(watchlist: Watchlist, ids: list[str] | None) -> list:
-    from monitor.run import select_documents
+    from monitor.jobs.check import select_documents
 
     return select_documents(watchlist, ids or ())
 
@@ -231,8 +231,8 @@ def backfill(
 
     Example: policy-monitor backfill acme/privacy --since 2020-01-01
     """
-    from monitor.backfill import run_backfill
-    from monitor.lock import RunLock
+    from monitor.jobs.backfill import run_backfill
+    from monitor.store.lock import RunLock
 
     if not documents and not all_documents:
         raise UsageError("name the documents to backfill", "give vendor or 'vendor/document' ids, or --all")
@@ -250,7 +250,7 @@ def backfill(
                 notify=notify, on_progress=progress.update if progress else None,
             )
             if notify:
-                from monitor.notify import deliver_pending
+                from monitor.delivery.notify import deliver_pending
 
                 deliver_pending(store, watchlist)
         finally:
@@ -315,12 +315,12 @@ def status(
     Example: policy-monitor status || echo "policy-monitor needs attention"
     """
     from monitor.config import Settings
-    from monitor.status import collect
+    from monitor.jobs.status import collect
 
     state = _state(ctx)
     watchlist = state.watchlist() if state.watchlist_path.exists() else None
     settings = watchlist.settings if watchlist is not None else Settings()
-    from monitor.lock import run_in_progress
+    from monitor.store.lock import run_in_progress
 
     store = state.store()
     try:
@@ -442,7 +442,7 @@ def changes(
 
     Example: policy-monitor changes acme/privacy --since 2026-03-01 --category sharing
     """
-    from monitor.classify import CATEGORIES
+    from monitor.classifier.classify import CATEGORIES
 
     if category is not None and category not in CATEGORIES:
         raise UsageError(f"unknown category {category!r}", f"use one of: {', '.join(CATEGORIES)}")
@@ -496,7 +496,7 @@ def diff(
 
     Example: policy-monitor diff old.html new.html   |   policy-monitor diff acme/privacy --from 3 --to 4
     """
-    from monitor.engine import compare
+    from monitor.engine.compare import compare
 
     if new is not None:
         old_text, new_text = _file_text(old), _file_text(new)
@@ -506,13 +506,13 @@ def diff(
     if as_json:
         _print_json(comparison.to_dict())
         return
-    from monitor.render import print_comparison
+    from monitor.render.terminal import print_comparison
 
     print_comparison(_console(), comparison, show_all=show_all)
 
 
 def _file_text(name: str) -> str:
-    from monitor.pages import page_text
+    from monitor.text.reader import page_text
 
     path = Path(name)
     try:
@@ -547,7 +547,7 @@ def notify_test(
 
     Example: policy-monitor notify test --target 2
     """
-    from monitor.notify import send_test
+    from monitor.delivery.notify import send_test
 
     watchlist = _state(ctx).watchlist()
     if not watchlist.notify:

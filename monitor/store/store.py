@@ -23,10 +23,10 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from monitor import migrations
-from monitor.comparison import Comparison
+from monitor.store import migrations
+from monitor.engine.result import Comparison
 from monitor.errors import StoreError, UsageError
-from monitor.models import ArchiveCapture, Blob, Change, Check, Document, Outbox, Run, SchemaInfo, Version
+from monitor.store.models import ArchiveCapture, Blob, Change, Check, Document, Outbox, Run, SchemaInfo, Version
 
 # A second writer waits this long for the first to commit before giving up (overlapping runs).
 BUSY_TIMEOUT_MS = 60_000

@@ -17,10 +17,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Sequence
 
-from monitor import classify, cosmetic, worddiff
-from monitor.comparison import SEVERITIES, ClauseChange, Comparison
-from monitor.align import MOVED, UNCHANGED, Pair, align
-from monitor.clauses import HEADING, Clause, segment
+from monitor.classifier import classify
+from monitor.engine import cosmetic
+from monitor.engine import worddiff
+from monitor.engine.result import SEVERITIES, ClauseChange, Comparison
+from monitor.engine.align import MOVED, UNCHANGED, Pair, align
+from monitor.engine.clauses import HEADING, Clause, segment
 
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 

@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from monitor import lexicon as lx
-from monitor.signals import Features, Table, features, names, normalize, shared_with
+from monitor.classifier import lexicon as lx
+from monitor.classifier.features import Features, Table, features, names, normalize, shared_with
 
 __all__ = ["CATEGORIES", "Verdict", "categorize", "judge", "normalize"]
 

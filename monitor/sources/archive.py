@@ -36,13 +36,13 @@ import httpx
 from waybackpy.cdx_utils import check_for_blocked_site
 from waybackpy.exceptions import BlockedSiteError
 
-from monitor import cdx
-from monitor.cdx import Capture
+from monitor.sources import cdx
+from monitor.sources.cdx import Capture
 from monitor.config import ArchiveConfig, Settings
 from monitor.errors import ArchiveError
-from monitor.fetch import parse_retry_after, read_capped
+from monitor.sources.vendor import parse_retry_after, read_capped
 
-log = logging.getLogger("monitor.archive")
+log = logging.getLogger("monitor.sources.archive")
 
 # Save Page Now refuses anonymous clients beyond about 15 captures a minute; stay well under it.
 SAVE_PER_MINUTE = 6.0

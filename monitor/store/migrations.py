@@ -13,7 +13,7 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from monitor import models  # noqa: F401 - registers the tables on SQLModel.metadata
+from monitor.store import models  # noqa: F401 - registers the tables on SQLModel.metadata
 from monitor.errors import StoreError
 
 LATEST = 1

@@ -7,8 +7,8 @@ monitoring probe.
 from __future__ import annotations
 
 from monitor.config import Watchlist
-from monitor.notify import delivery_status
-from monitor.store import Store, iso
+from monitor.delivery.notify import delivery_status
+from monitor.store.store import Store, iso
 
 
 def collect(store: Store, watchlist: Watchlist | None, failure_alert_after: int, running_now: bool = False) -> dict:

@@ -1,0 +1,1 @@
+"""The notification adapter: outbox events delivered through apprise."""

@@ -1,0 +1,1 @@
+"""Jobs that orchestrate the core and the adapters: check, backfill, status."""

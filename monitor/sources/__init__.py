@@ -1,0 +1,1 @@
+"""Adapters for HTTP sources: vendor sites and web archives."""

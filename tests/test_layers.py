@@ -1,0 +1,22 @@
+"""The architecture is a contract: `lint-imports` fails when a layer imports one above it.
+
+The layers are listed in pyproject.toml ([tool.importlinter]); the folder listing of monitor/ is
+the same picture.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_no_layer_imports_a_layer_above_it() -> None:
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
+    assert lint, "import-linter is a test dependency: pip install -e '.[test]'"
+    result = subprocess.run([lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "0 broken" in result.stdout
