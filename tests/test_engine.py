@@ -17,6 +17,7 @@ from monitor.classifier import classify
 from monitor.engine import compare as engine
 from monitor.classifier.classify import Verdict
 from monitor.engine.compare import ClauseChange, compare, summarize
+from monitor.engine.result import SEVERITIES
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "engine_cases.toml").read_text(encoding="utf-8"))["case"]
 
@@ -109,8 +110,8 @@ def test_compare_is_deterministic() -> None:
 def test_engine_uses_the_real_classifier_contract(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.undo()
     result = engine.compare("We keep logs.", "We keep logs and photos for analysis purposes.")
-    assert result.severity in engine.SEVERITIES
-    assert all(c.severity in engine.SEVERITIES for c in result.clauses)
+    assert result.severity in SEVERITIES
+    assert all(c.severity in SEVERITIES for c in result.clauses)
 
 
 @pytest.mark.parametrize(

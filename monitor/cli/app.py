@@ -23,7 +23,8 @@ from typer.core import TyperGroup
 from monitor import __version__
 from monitor.config import DEFAULT_DATABASE, DEFAULT_WATCHLIST, Watchlist, database_path, load_watchlist
 from monitor.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, MonitorError, UsageError
-from monitor.store.store import Store, iso
+from monitor.clock import iso
+from monitor.store.store import Store
 
 class _ErrorBoundary(TyperGroup):
     """The one place where errors become messages and exit codes."""

@@ -18,7 +18,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta, timezone
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import func
@@ -26,9 +26,11 @@ from sqlmodel import Session, select
 
 from monitor.config import NotifyTarget, Watchlist
 from monitor.errors import UsageError
-from monitor.render.messages import RANK, Event, Limits, Message, render_digest, render_event
+from monitor.engine.result import RANK
+from monitor.render.messages import Event, Limits, Message, render_digest, render_event
 from monitor.store.models import Change, Delivery, Document, Outbox
-from monitor.store.store import Store, iso, utcnow
+from monitor.clock import aware, iso, utcnow
+from monitor.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -276,7 +278,7 @@ def _mark(store: Store, delivery_id: int, error: str | None, max_attempts: int, 
         else:
             row.last_error = error
             created = s.get(Outbox, row.outbox_id).created_at
-            created = created if created.tzinfo else created.replace(tzinfo=timezone.utc)
+            created = aware(created)
             old_enough = row.updated_at - created >= retry_for
             row.status = "failed" if row.attempts >= max_attempts and old_enough else "pending"
         return row.status

@@ -20,11 +20,10 @@ from typing import Sequence
 from monitor.classifier import classify
 from monitor.engine import cosmetic
 from monitor.engine import worddiff
-from monitor.engine.result import SEVERITIES, ClauseChange, Comparison
+from monitor.engine.result import RANK, ClauseChange, Comparison
 from monitor.engine.align import MOVED, UNCHANGED, Pair, align
 from monitor.engine.clauses import HEADING, Clause, segment
 
-_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 def compare(old_text: str, new_text: str) -> Comparison:
@@ -81,7 +80,7 @@ def summarize(changes: Sequence[ClauseChange]) -> Comparison:
     clauses = tuple(changes)
     if not clauses:
         return Comparison(False, "noise", (), "none", "formatting only; no wording change")
-    severity = max((c.severity for c in clauses), key=_RANK.__getitem__)
+    severity = max((c.severity for c in clauses), key=RANK.__getitem__)
     if severity == "noise":
         n = len(clauses)
         return Comparison(False, "noise", (), "none", f"{n} cosmetic edit{'s' if n > 1 else ''} only", clauses)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 SEVERITIES = ("noise", "minor", "material")
+# The one severity ladder: higher is more serious (routing, sorting and the overall verdict all read it).
+RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 import httpx
 
@@ -27,7 +27,8 @@ from monitor.engine.compare import compare
 from monitor.errors import ArchiveError, ContentError, StoreError
 from monitor.text.reader import page_text
 from monitor.jobs.check import register, select_documents
-from monitor.store.store import CaptureRecord, Observation, Store, iso, sha256, utcnow
+from monitor.clock import aware, iso, utcnow
+from monitor.store.store import CaptureRecord, Observation, Store, sha256
 
 log = logging.getLogger("monitor.jobs.backfill")
 
@@ -246,7 +247,7 @@ class _Timeline:
 
     def __init__(self, store: Store, key: str) -> None:
         self.store = store
-        self.versions = sorted(((_aware(v.captured_at), v.sha256) for v in store.versions(key)), key=_moment)
+        self.versions = sorted(((aware(v.captured_at), v.sha256) for v in store.versions(key)), key=_moment)
         self._cached: tuple[str, str] | None = None  # (sha, text)
 
     def text_before(self, moment: datetime) -> str | None:
@@ -266,7 +267,3 @@ class _Timeline:
 
 def _moment(entry: tuple[datetime, str]) -> datetime:
     return entry[0]
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)

@@ -10,7 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 import httpx
 
@@ -23,7 +23,8 @@ from monitor.errors import ContentError, FetchError, StoreError, UsageError
 from monitor.sources.vendor import Fetcher
 from monitor.delivery.notify import DeliveryReport, deliver_pending, raise_operational_events
 from monitor.text.quality import Problem
-from monitor.store.store import DocumentInfo, DocumentState, Observation, Store, iso, utcnow
+from monitor.clock import aware, iso, utcnow
+from monitor.store.store import DocumentInfo, DocumentState, Observation, Store
 
 log = logging.getLogger("monitor.jobs.check")
 
@@ -265,5 +266,5 @@ def _flip_back(store: Store, key: str, text_sha: str, now, settings: Settings) -
     earlier = store.version_with_text(key, text_sha)
     if earlier is None:
         return None
-    last_seen = earlier.last_seen if earlier.last_seen.tzinfo else earlier.last_seen.replace(tzinfo=timezone.utc)
+    last_seen = aware(earlier.last_seen)
     return earlier.number if now - last_seen <= timedelta(days=settings.flap_window_days) else None

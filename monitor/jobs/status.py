@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from monitor.config import Watchlist
 from monitor.delivery.notify import delivery_status
-from monitor.store.store import Store, iso
+from monitor.clock import iso
+from monitor.store.store import Store
 
 
 def collect(store: Store, watchlist: Watchlist | None, failure_alert_after: int, running_now: bool = False) -> dict:

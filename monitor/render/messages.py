@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from monitor.engine import worddiff
+from monitor.engine.result import RANK
 
-RANK = {"noise": 0, "minor": 1, "material": 2}
 SUSPECT_PREFIX = "suspect page: "
 
 

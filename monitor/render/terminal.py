@@ -29,9 +29,8 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from monitor.engine import worddiff
-from monitor.engine.result import ClauseChange, Comparison
+from monitor.engine.result import RANK, ClauseChange, Comparison
 
-_ORDER = {"material": 0, "minor": 1, "noise": 2}
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class Selection:
 
 def select(cmp: Comparison, show_all: bool = False, max_clauses: int | None = None) -> Selection:
     """Which clauses to show, most important first (document order kept within a severity)."""
-    ranked = sorted(cmp.clauses, key=lambda c: _ORDER.get(c.severity, 3))  # sorted() is stable
+    ranked = sorted(cmp.clauses, key=lambda c: -RANK.get(c.severity, -1))  # sorted() is stable
     visible = [c for c in ranked if show_all or c.severity != "noise"]
     hidden = len(ranked) - len(visible)
     overflow = 0

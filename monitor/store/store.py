@@ -10,7 +10,7 @@ import json
 import os
 import zlib
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
+from monitor.clock import aware, utcnow
 from monitor.store import migrations
 from monitor.engine.result import Comparison
 from monitor.errors import StoreError, UsageError
@@ -30,19 +31,6 @@ from monitor.store.models import ArchiveCapture, Blob, Change, Check, Document, 
 
 # A second writer waits this long for the first to commit before giving up (overlapping runs).
 BUSY_TIMEOUT_MS = 60_000
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def iso(moment: datetime | None) -> str | None:
-    """ISO-8601 in UTC with its offset, to the second."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # a naive value can only be UTC here
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def sha256(data: bytes) -> str:
@@ -335,7 +323,7 @@ class Store:
         nxt = after[0] if after else None
         text_sha = sha256(obs.text.encode("utf-8"))
         if prev is not None and prev.sha256 == text_sha:
-            prev.last_seen = max(_aware(prev.last_seen), moment)
+            prev.last_seen = max(aware(prev.last_seen), moment)
             return "duplicate", prev.number
         if nxt is not None and nxt.sha256 == text_sha:
             nxt.captured_at = nxt.first_seen = moment
@@ -357,7 +345,7 @@ class Store:
         if nxt is not None:
             into_next = _add_change(
                 session, obs.document_id, number, nxt.number, compare(obs.text, self._text_in(session, nxt.sha256)),
-                _aware(nxt.captured_at), notify=obs.notify and not events,
+                aware(nxt.captured_at), notify=obs.notify and not events,
             )
             for event in events:
                 event.change_id = into_next.id
@@ -575,10 +563,6 @@ def _add_change(
             Outbox(created_at=utcnow(), kind="change", document_id=document_id, change_id=change.id, severity=cmp.severity, payload="{}")
         )
     return change
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def _put_blob(session: Session, data: bytes) -> str:
