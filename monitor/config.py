@@ -16,11 +16,9 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from monitor import __version__
+from monitor import DEFAULT_DATABASE, DEFAULT_WATCHLIST, __version__
 from monitor.errors import ConfigError
 
-DEFAULT_WATCHLIST = "watchlist.toml"
-DEFAULT_DATABASE = "policy-monitor.db"
 DEFAULT_USER_AGENT = f"policy-monitor/{__version__} (privacy policy change monitor)"
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")

@@ -1,0 +1,140 @@
+"""The command line's frame: the Typer app, its global options, and the one error boundary.
+
+Every MonitorError becomes one line on stderr (`Error: what went wrong — how to fix it`) and its
+exit code, here and nowhere else. Exit codes: 0 ok; 1 unexpected error; 2 usage or configuration
+error; 3 the run finished but some documents failed or a notification could not be delivered
+(`status`: something needs attention).
+
+Start-up time matters (`--help` should answer at once): this module and the command modules import
+only typer at the top; each command imports the store, the engine or rich when it runs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from monitor import DEFAULT_DATABASE, DEFAULT_WATCHLIST, __version__
+from monitor.errors import EXIT_ERROR, MonitorError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from monitor.config import Watchlist
+    from monitor.store.store import Store
+
+
+class _ErrorBoundary(TyperGroup):
+    """The one place where errors become messages and exit codes."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):  # typer's own: exit codes and usage errors
+            raise
+        except MonitorError as exc:
+            _fail(ctx, f"Error: {exc}", exc.exit_code)
+        except Exception as exc:  # noqa: BLE001 - the boundary: anything unexpected is exit 1
+            _fail(ctx, f"Error: unexpected {type(exc).__name__}: {exc} — rerun with --debug for the traceback", EXIT_ERROR)
+
+
+def _fail(ctx: typer.Context, message: str, code: int) -> None:
+    state = ctx.obj if isinstance(ctx.obj, State) else None
+    if state is not None and state.debug:
+        import traceback
+
+        traceback.print_exc()
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+app = typer.Typer(
+    cls=_ErrorBoundary,
+    help="Watch vendors' privacy policies and report the clauses that changed.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+@dataclass
+class State:
+    watchlist_path: Path
+    db_option: str | None
+    debug: bool
+    _watchlist: Watchlist | None = field(default=None, init=False)
+
+    def watchlist(self) -> Watchlist:
+        if self._watchlist is None:
+            from monitor.config import load_watchlist
+
+            self._watchlist = load_watchlist(self.watchlist_path)
+        return self._watchlist
+
+    def db_path(self) -> Path:
+        """--db / POLICY_MONITOR_DB, else the watchlist's settings, else ./policy-monitor.db."""
+        if self.db_option:
+            return Path(self.db_option)
+        if self.watchlist_path.exists():
+            from monitor.config import database_path
+
+            return database_path(self.watchlist_path, self.watchlist().settings)
+        return Path(DEFAULT_DATABASE)
+
+    def store(self) -> Store:
+        from monitor.store.store import Store
+
+        return Store.open(self.db_path())
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"policy-monitor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    watchlist: Path = typer.Option(
+        DEFAULT_WATCHLIST, "--watchlist", "-w", envvar="POLICY_MONITOR_WATCHLIST", help="The watchlist file."
+    ),
+    db: Optional[str] = typer.Option(
+        None, "--db", envvar="POLICY_MONITOR_DB", help="SQLite database file (default: the watchlist's settings.database)."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Verbose logs and tracebacks."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """Watch vendors' privacy policies and report the clauses that changed.
+
+    Example: policy-monitor check && policy-monitor changes --material
+    """
+    from monitor import logs
+
+    logs.setup(debug)
+    ctx.obj = State(watchlist, db, debug)
+
+
+def state_of(ctx: typer.Context) -> State:
+    return ctx.obj
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def short_time(moment: str | None) -> str:
+    """'2026-11-22T06:06:33+00:00' → '2026-11-22 06:06' (UTC): the JSON keeps the full value."""
+    return moment[:16].replace("T", " ") if moment else "-"

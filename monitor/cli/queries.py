@@ -1,0 +1,193 @@
+"""Commands that read the history: history, show, changes, diff. Each has --json."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+import typer
+
+from monitor.cli.base import app, console, print_json, short_time, state_of
+from monitor.clock import iso
+from monitor.errors import UsageError
+
+if TYPE_CHECKING:
+    from monitor.store.store import Store
+
+
+# --- history / show ----------------------------------------------------------------------------
+@app.command()
+def history(
+    ctx: typer.Context,
+    document: str = typer.Argument(..., help="Document id, 'vendor/document'."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List a document's versions, oldest first.
+
+    Example: policy-monitor history acme/privacy --json
+    """
+    store = state_of(ctx).store()
+    rows = [
+        {
+            "version": v.number,
+            "sha256": v.sha256,
+            "first_seen": iso(v.first_seen),
+            "last_seen": iso(v.last_seen),
+            "source": v.source,
+            "captured_at": iso(v.captured_at),
+            "url": v.url,
+        }
+        for v in store.versions(document)
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo(f"{document}: no versions yet (run `policy-monitor check {document}`)")
+        return
+    from rich import box
+    from rich.table import Table
+
+    table = Table("version", "first seen (UTC)", "last seen (UTC)", "source", "sha256", title=document, box=box.SIMPLE)
+    for row in rows:
+        table.add_row(str(row["version"]), short_time(row["first_seen"]), short_time(row["last_seen"]), row["source"], row["sha256"][:12])
+    console().print(table)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    document: str = typer.Argument(..., help="Document id, 'vendor/document'."),
+    version: Optional[int] = typer.Option(None, "--version", "-v", help="Version number (default: the latest)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Print the normalized text of one version.
+
+    Example: policy-monitor show acme/privacy --version 2
+    """
+    store = state_of(ctx).store()
+    row = store.version(document, version)
+    text = store.text(row.sha256)
+    if as_json:
+        print_json(
+            {
+                "document": document,
+                "version": row.number,
+                "sha256": row.sha256,
+                "source": row.source,
+                "url": row.url,
+                "captured_at": iso(row.captured_at),
+                "first_seen": iso(row.first_seen),
+                "last_seen": iso(row.last_seen),
+                "text": text,
+            }
+        )
+        return
+    typer.echo(text, nl=not text.endswith("\n"))
+
+
+# --- changes -----------------------------------------------------------------------------------
+@app.command()
+def changes(
+    ctx: typer.Context,
+    document: Optional[str] = typer.Argument(None, help="Document id (default: all documents)."),
+    since: Optional[datetime] = typer.Option(None, "--since", formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"], help="Only changes detected on or after this date (UTC)."),
+    material: bool = typer.Option(False, "--material", help="Only material changes."),
+    category: Optional[str] = typer.Option(None, "--category", help="Only changes touching this category (sharing, sale, retention...)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List detected changes, oldest first.
+
+    Example: policy-monitor changes acme/privacy --since 2026-03-01 --category sharing
+    """
+    from monitor.classifier.classify import CATEGORIES
+
+    if category is not None and category not in CATEGORIES:
+        raise UsageError(f"unknown category {category!r}", f"use one of: {', '.join(CATEGORIES)}")
+    store = state_of(ctx).store()
+    rows = [
+        {
+            "document": c.document_id,
+            "from_version": c.from_version,
+            "to_version": c.to_version,
+            "detected_at": iso(c.detected_at),
+            "material": c.material,
+            "severity": c.severity,
+            "categories": json.loads(c.categories),
+            "direction": c.direction,
+            "reason": c.reason,
+            "reverts_to": c.reverts_to,
+            "clauses": json.loads(c.clauses),
+        }
+        for c in store.changes(document, since=since.replace(tzinfo=timezone.utc) if since else None, material=True if material else None, category=category)
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo("no changes recorded" + (" matching those filters" if (since or material or category) else ""))
+        return
+    # One line a change, then its reason: greppable, and readable at any terminal width.
+    for row in rows:
+        categories = ", ".join(row["categories"]) or "-"
+        typer.echo(
+            f"{short_time(row['detected_at'])}  {row['document']}  v{row['from_version']}→v{row['to_version']}  "
+            f"{row['severity']}  [{categories}]"
+        )
+        typer.echo(f"    {row['reason']}")
+
+
+# --- diff --------------------------------------------------------------------------------------
+@app.command()
+def diff(
+    ctx: typer.Context,
+    old: str = typer.Argument(..., help="A file (HTML, markdown or text), or a document id."),
+    new: Optional[str] = typer.Argument(None, help="The newer file, when comparing two files."),
+    from_version: Optional[int] = typer.Option(None, "--from", help="Older version (default: the one before --to)."),
+    to_version: Optional[int] = typer.Option(None, "--to", help="Newer version (default: the latest)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    show_all: bool = typer.Option(False, "--all", help="Also show cosmetic edits."),
+) -> None:
+    """Compare two files, or two stored versions of a document, clause by clause.
+
+    Exits 0 whether or not the texts differ.
+
+    Example: policy-monitor diff old.html new.html   |   policy-monitor diff acme/privacy --from 3 --to 4
+    """
+    from monitor.engine.compare import compare
+
+    if new is not None:
+        old_text, new_text = _file_text(old), _file_text(new)
+    else:
+        old_text, new_text = _stored_pair(state_of(ctx).store(), old, from_version, to_version)
+    comparison = compare(old_text, new_text)
+    if as_json:
+        print_json(comparison.to_dict())
+        return
+    from monitor.render.terminal import print_comparison
+
+    print_comparison(console(), comparison, show_all=show_all)
+
+
+def _file_text(name: str) -> str:
+    from monitor.text.reader import page_text
+
+    path = Path(name)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file", "give two files, or one document id with --from/--to") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read: {exc}") from None
+    return page_text(raw, None, path.name)
+
+
+def _stored_pair(store: Store, document: str, from_version: int | None, to_version: int | None) -> tuple[str, str]:
+    newer = store.version(document, to_version)
+    older_number = from_version if from_version is not None else newer.number - 1
+    if older_number < 1:
+        raise UsageError(f"{document} has only version {newer.number}", "nothing to compare yet")
+    older = store.version(document, older_number)
+    return store.text(older.sha256), store.text(newer.sha256)
