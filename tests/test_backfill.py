@@ -198,3 +198,54 @@ def test_an_archive_that_keeps_refusing_stops_the_run_for_later(store):
     (acme,) = report.documents
     assert acme.refused and "HTTP 429" in acme.error
     assert report.not_started == ["beta/privacy"] and report.failed
+
+
+# --- the persistence rule, as in `check` ------------------------------------------------------------------
+CUT_URL = "http://acme.test/short"
+CUT_DOC = "acme/short"
+
+
+def cut_policy_html(nonce: str) -> str:
+    """The policy really cut to its first section: a third of its length or less."""
+    html = policy_text_html(1, nonce)
+    return html[: html.index("<h2>How we use information</h2>")] + "</main></body></html>"
+
+
+CUT_HISTORY = [Record(CUT_URL, at(2020, 1), body=policy_text_html(1))] + [
+    Record(CUT_URL, at(2020, month), body=cut_policy_html(nonce=str(month))) for month in (2, 3, 4, 5)
+]
+
+
+@pytest.fixture(scope="module")
+def cut_pywb(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pywb-cut")
+    warc = write_warc(root / "cut.warc.gz", CUT_HISTORY)
+    with Pywb(root / "pywb", "cut", [warc]) as server:
+        yield server
+
+
+def _cut_versions(store: Store) -> list[tuple[int, str]]:
+    return [(v.number, v.captured_at.strftime("%Y-%m")) for v in store.versions(CUT_DOC)]
+
+
+@needs_pywb
+def test_a_short_capture_confirmed_by_the_captures_after_it_is_imported(cut_pywb, store):
+    report = run_backfill(watchlist(cut_pywb.collection_url, urls={CUT_DOC: CUT_URL}), store, [CUT_DOC])
+    assert report.counts["imported"] == 2 and report.counts["duplicate"] == 3, report.to_dict()
+    assert _cut_versions(store) == [(1, "2020-01"), (2, "2020-02")]  # imported at its own time
+    assert store.versions(CUT_DOC)[1].last_seen.strftime("%Y-%m") == "2020-05"
+
+
+@needs_pywb
+def test_a_held_capture_is_judged_again_by_the_next_backfill(cut_pywb, store):
+    wl = watchlist(cut_pywb.collection_url, urls={CUT_DOC: CUT_URL})
+    first = run_backfill(wl, store, [CUT_DOC], until=at(2020, 3, 15).date())
+    assert _cut_versions(store) == [(1, "2020-01")]
+    reasons = [s["reason"] for s in first.documents[0].skipped]
+    assert len(reasons) == 2 and all("truncated" in r and "judged again" in r for r in reasons), reasons
+
+    second = run_backfill(wl, store, [CUT_DOC])
+    assert second.counts["already"] == 1  # only the January capture was settled
+    assert _cut_versions(store) == [(1, "2020-01"), (2, "2020-02")]
+    again = run_backfill(wl, store, [CUT_DOC])
+    assert again.counts["already"] == 5 and again.requests == {"cdx": 1}

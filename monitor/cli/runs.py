@@ -141,10 +141,6 @@ def backfill(
                 since=since.date() if since else None, until=until.date() if until else None,
                 notify=notify, on_progress=progress.update if progress else None,
             )
-            if notify:
-                from monitor.delivery.notify import deliver_pending
-
-                deliver_pending(store, watchlist)
         finally:
             if progress:
                 progress.stop()

@@ -49,6 +49,13 @@ class DeliveryReport:
     def ok(self) -> bool:
         return not self.failed
 
+    def to_dict(self) -> dict:
+        return {
+            "delivered": self.delivered,
+            "pending": self.pending,
+            "failed": [{"target": label, "error": error} for label, error in self.failed],
+        }
+
 
 # --- targets --------------------------------------------------------------------------------------
 def target_key(target: NotifyTarget) -> str:

@@ -19,13 +19,14 @@ from datetime import date, datetime
 
 import httpx
 
-from monitor.text import quality
-from monitor.sources.archive import Archive, ArchiveBlocked, ArchiveRefused, CaptureSkipped, open_archive
+from monitor.sources.archive import Archive, ArchiveBlocked, ArchiveRefused, CaptureSkipped, Memento, open_archive
 from monitor.sources.cdx import Capture
 from monitor.config import Vendor, WatchedDocument, Watchlist, document_key
-from monitor.engine.compare import compare
+from monitor.engine.gate import compare
+from monitor.jobs.observe import Page, Verdict, observe
+from monitor.jobs.workers import Workers
 from monitor.errors import ArchiveError, ContentError, StoreError
-from monitor.text.reader import page_text
+from monitor.delivery.notify import DeliveryReport, deliver_pending
 from monitor.jobs.check import register, select_documents
 from monitor.clock import aware, iso, utcnow
 from monitor.store.store import CaptureRecord, Observation, Store, sha256
@@ -85,6 +86,7 @@ class BackfillReport:
     requests: dict[str, int] = field(default_factory=dict)  # cdx, capture, retry
     not_started: list[str] = field(default_factory=list)  # documents left for later (the archive refused)
     seconds: float = 0.0
+    delivery: DeliveryReport | None = None  # notifications sent after the captures were stored, as `check` does
 
     @property
     def counts(self) -> dict[str, int]:
@@ -95,7 +97,8 @@ class BackfillReport:
     @property
     def failed(self) -> bool:
         """Something to retry: a capture or a whole document failed (exit code 'partial')."""
-        return bool(self.not_started) or any(d.error or d.counts["failed"] for d in self.documents)
+        undelivered = self.delivery is not None and not self.delivery.ok
+        return undelivered or bool(self.not_started) or any(d.error or d.counts["failed"] for d in self.documents)
 
     def to_dict(self) -> dict:
         return {
@@ -107,6 +110,7 @@ class BackfillReport:
             "requests": self.requests,
             "documents": [d.to_dict() for d in self.documents],
             "not_started": self.not_started,
+            **({"notifications": self.delivery.to_dict()} if self.delivery is not None else {}),
         }
 
 
@@ -151,7 +155,10 @@ def run_backfill(
     register(store, documents)
     options = _Options(since, until, notify)
     archive = open_archive(watchlist.archive, watchlist.settings, transport=transport)
-    return asyncio.run(_backfill_all(archive, store, documents, options, _Progress(on_progress)))
+    report = asyncio.run(_backfill_all(archive, store, documents, options, _Progress(on_progress)))
+    # The same delivery as `check`: whatever is pending (the changes just imported, with --notify).
+    report.delivery = deliver_pending(store, watchlist)
+    return report
 
 
 async def _backfill_all(archive: Archive, store: Store, documents: list[tuple[Vendor, WatchedDocument]],
@@ -182,19 +189,25 @@ async def _backfill_one(archive: Archive, store: Store, run_id: int, key: str, d
     started = time.monotonic()
     try:
         captures = await archive.list_captures(doc.url, options.since, options.until)
-        seen = store.captures_seen(key)
+        seen = store.captures_seen(key)  # a capture the gate skipped is not "seen": it is judged again
         todo = [c for c in captures if c.timestamp not in seen]
         result.listed, result.already = len(captures), len(captures) - len(todo)
         progress(result, None)
-        timeline = _Timeline(store, key)
-        for capture in todo:
-            outcome, detail = await _import_one(archive, store, run_id, key, doc, capture, options.notify, timeline)
+        importer = _Importer(archive, store, run_id, key, doc, options, _Timeline(store, key))
+
+        def tally(capture: Capture, outcome: str, detail: str) -> None:
             result.counts[outcome] += 1
             if outcome == "skipped":
                 result.skipped.append({"timestamp": capture.timestamp, "reason": detail})
             elif outcome == "failed":
                 result.failed.append({"timestamp": capture.timestamp, "error": detail})
             progress(result, outcome)
+
+        for capture in todo:
+            for done, outcome, detail in await importer.take(capture):
+                tally(done, outcome, detail)
+        for done, outcome, detail in importer.finish():
+            tally(done, outcome, detail)
     except ArchiveError as exc:  # blocked, refused, or the CDX API failing: one line
         result.error, result.blocked, result.refused = str(exc), isinstance(exc, ArchiveBlocked), isinstance(exc, ArchiveRefused)
         log.warning("%s: %s", key, exc)
@@ -202,42 +215,89 @@ async def _backfill_one(archive: Archive, store: Store, run_id: int, key: str, d
     return result
 
 
-async def _import_one(archive: Archive, store: Store, run_id: int, key: str, doc: WatchedDocument,
-                      capture: Capture, notify: bool, timeline: _Timeline) -> tuple[str, str]:
-    """(outcome, detail) for one capture; stores it unless it failed."""
-    try:
-        memento = await archive.fetch_capture(capture)
-        text = page_text(memento.body, memento.content_type, capture.original, doc.select, doc.remove)
-    except (CaptureSkipped, ContentError) as exc:
-        return _skip(store, run_id, key, capture, str(exc))
-    except (ArchiveBlocked, ArchiveRefused):
-        raise  # about the whole document (or archive), not this capture
-    except ArchiveError as exc:
-        log.warning("%s: capture %s failed: %s", key, capture.timestamp, exc)
-        return "failed", str(exc)
-    except StoreError:
-        raise
-    except Exception as exc:  # a bug on one capture must not cost the others their import
-        log.exception("unexpected error importing %s capture %s", key, capture.timestamp)
-        return "failed", f"internal error: {type(exc).__name__}: {exc}"
-    problem = quality.assess(text, timeline.text_before(capture.captured_at))
-    if problem is not None:
-        return _skip(store, run_id, key, capture, f"quality: {problem}")
-    obs = Observation(
-        key, "new", capture.captured_at, text=text, raw=memento.body, content_type=memento.content_type,
-        url=f"{archive.base}/{capture.timestamp}/{capture.original}",  # the memento a person can open
-        source="archive", notify=notify,
-    )
-    record = CaptureRecord(key, capture.timestamp, capture.captured_at, "imported", capture.digest)
-    outcome, _number = store.record_capture(run_id, record, obs, compare)
-    timeline.add(capture.captured_at, text)  # imported or duplicate: from here on, this is the text
-    return outcome, ""
+Outcome = tuple[Capture, str, str]  # (capture, imported | duplicate | skipped | failed, detail)
 
 
-def _skip(store: Store, run_id: int, key: str, capture: Capture, reason: str) -> tuple[str, str]:
-    record = CaptureRecord(key, capture.timestamp, capture.captured_at, "skipped", capture.digest, reason)
-    store.record_capture(run_id, record, None, compare)
-    return "skipped", reason
+@dataclass
+class _Held:
+    capture: Capture
+    memento: Memento
+    verdict: Verdict
+
+
+class _Importer:
+    """Captures of one document, oldest first, through the same pipeline as `check` (jobs/observe.py).
+
+    A capture the gate holds for a reason that can be real (truncated, another language, rewritten)
+    is kept aside, as `check` keeps a suspect page: when the captures after it hold the same text
+    (`suspect_accept_after` in a row, itself included), the first of them is imported at its own
+    time; a capture that passes the gate first rejects them. Captures still held when the listing
+    ends are skipped for now and judged again by the next backfill, which sees the captures after them.
+    """
+
+    def __init__(self, archive: Archive, store: Store, run_id: int, key: str, doc: WatchedDocument,
+                 options: _Options, timeline: _Timeline) -> None:
+        self.archive, self.store, self.run_id, self.key, self.doc = archive, store, run_id, key, doc
+        self.options, self.timeline = options, timeline
+        self.workers = Workers(0)  # one capture at a time: the archive's rate limit is the bound
+        self.needed = archive.settings.suspect_accept_after
+        self.held: list[_Held] = []
+
+    async def take(self, capture: Capture) -> list[Outcome]:
+        try:
+            memento = await self.archive.fetch_capture(capture)
+            page = Page(memento.body, memento.content_type, capture.original, self.doc.select, self.doc.remove)
+            verdict = await observe(self.workers, page, lambda: self.timeline.text_before(capture.captured_at))
+        except (CaptureSkipped, ContentError) as exc:
+            return [self._skip(capture, str(exc))]
+        except (ArchiveBlocked, ArchiveRefused):
+            raise  # about the whole document (or archive), not this capture
+        except ArchiveError as exc:
+            log.warning("%s: capture %s failed: %s", self.key, capture.timestamp, exc)
+            return [(capture, "failed", str(exc))]
+        except StoreError:
+            raise
+        except Exception as exc:  # a bug on one capture must not cost the others their import
+            log.exception("unexpected error importing %s capture %s", self.key, capture.timestamp)
+            return [(capture, "failed", f"internal error: {type(exc).__name__}: {exc}")]
+        if not verdict.suspect:
+            return self._reject_held("a later capture passed the gate") + [self._import(capture, memento, verdict)]
+        if not verdict.may_persist:
+            return [self._skip(capture, f"quality: {verdict.problem}")]
+        outcomes = []
+        if self.held and self.held[0].verdict.text_sha != verdict.text_sha:
+            outcomes = self._reject_held("the captures after it hold another text")
+        self.held.append(_Held(capture, memento, verdict))
+        if len(self.held) >= self.needed:  # confirmed: the policy really changed this way
+            held, self.held = self.held, []
+            outcomes += [self._import(h.capture, h.memento, h.verdict) for h in held]
+        return outcomes
+
+    def finish(self) -> list[Outcome]:
+        why = f"not confirmed yet ({len(self.held)} of {self.needed} captures); judged again on the next backfill"
+        return self._reject_held(why, for_good=False)
+
+    def _reject_held(self, why: str, for_good: bool = True) -> list[Outcome]:
+        held, self.held = self.held, []
+        return [self._skip(h.capture, f"quality: {h.verdict.problem} ({why})", held=not for_good) for h in held]
+
+    def _import(self, capture: Capture, memento: Memento, verdict: Verdict) -> Outcome:
+        obs = Observation(
+            self.key, "new", capture.captured_at, text=verdict.text, raw=memento.body, content_type=memento.content_type,
+            url=f"{self.archive.base}/{capture.timestamp}/{capture.original}",  # the memento a person can open
+            source="archive", notify=self.options.notify,
+        )
+        record = CaptureRecord(self.key, capture.timestamp, capture.captured_at, "imported", capture.digest)
+        outcome, _number = self.store.record_capture(self.run_id, record, obs, compare)
+        self.timeline.add(capture.captured_at, verdict.text)  # imported or duplicate: from here on, this is the text
+        return capture, outcome, ""
+
+    def _skip(self, capture: Capture, reason: str, held: bool = False) -> Outcome:
+        """Recorded as skipped; a `held` one (it may yet prove real) is judged again by the next backfill."""
+        stored = "held" if held else "skipped"
+        record = CaptureRecord(self.key, capture.timestamp, capture.captured_at, stored, capture.digest, reason)
+        self.store.record_capture(self.run_id, record, None, compare)
+        return capture, "skipped", reason
 
 
 class _Timeline:

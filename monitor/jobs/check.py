@@ -14,23 +14,19 @@ from datetime import timedelta
 
 import httpx
 
-from monitor.engine.gate import compare, judge_page
+from monitor.jobs.observe import Page, accept, observe, persists_as_real
 from monitor.jobs.workers import Workers, worker_count
-from monitor.text.fingerprint import read_page
 from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, document_key
 from monitor.engine.result import Comparison
 from monitor.errors import ContentError, FetchError, StoreError, UsageError
 from monitor.sources.vendor import Fetcher
 from monitor.delivery.notify import DeliveryReport, deliver_pending, raise_operational_events
-from monitor.text.quality import Problem
 from monitor.clock import aware, iso, utcnow
 from monitor.store.store import DocumentInfo, DocumentState, Observation, Store
 
 log = logging.getLogger("monitor.jobs.check")
 
 OUTCOMES = ("new", "changed", "unchanged", "failed")
-# Quality problems that can be real: a policy truly shortened, moved to another language, or rewritten.
-ACCEPTABLE_WHEN_PERSISTENT = frozenset({"truncated", "language", "replaced"})
 
 
 @dataclass(frozen=True)
@@ -90,11 +86,7 @@ class RunReport:
             "documents": [r.to_dict() for r in self.results],
         }
         if self.delivery is not None:
-            data["notifications"] = {
-                "delivered": self.delivery.delivered,
-                "pending": self.delivery.pending,
-                "failed": [{"target": label, "error": error} for label, error in self.delivery.failed],
-            }
+            data["notifications"] = self.delivery.to_dict()
         return data
 
 
@@ -216,32 +208,36 @@ async def _observe(
     common = dict(http_status=fetched.status, url=fetched.url, etag=fetched.etag, last_modified=fetched.last_modified)
     if fetched.not_modified:
         return Observation(key, "unchanged", now, **common)
+    def previous() -> str | None:  # read from the store only if the page's text changed
+        return store.text(state.latest_sha256) if state.latest_sha256 is not None else None
+
     # The fingerprint that gave the latest version lets an unchanged page skip extraction.
     known = state.fingerprint if state.fingerprint_sha256 == state.latest_sha256 else None
-    text, text_sha, page = await workers.run(
-        read_page, fetched.body, fetched.content_type, fetched.url, doc.select, doc.remove, state.latest_sha256, known
-    )
-    if (page, text_sha) != (state.fingerprint, state.fingerprint_sha256):
-        common["fingerprint"] = (page, text_sha)
-    if text is None:  # the latest version's text
+    page = Page(fetched.body, fetched.content_type, fetched.url, doc.select, doc.remove)
+    verdict = await observe(workers, page, previous, state.latest_sha256, known)
+    if (verdict.fingerprint, verdict.text_sha) != (state.fingerprint, state.fingerprint_sha256):
+        common["fingerprint"] = (verdict.fingerprint, verdict.text_sha)
+    if verdict.same:
         return Observation(key, "unchanged", now, **common)
-    previous = store.text(state.latest_sha256) if state.latest_sha256 is not None else None
-    problem, comparison = await workers.run(judge_page, text, previous)
-    if problem is not None and not _persistent(store, key, text_sha, problem, settings):
-        common.pop("fingerprint", None)  # a suspect text is not the latest version's: its page proves nothing
-        return Observation(key, "failed", now, error=f"suspect page: {problem}", suspect_sha256=text_sha, **common)
-    if comparison is None and previous is not None:  # held back before, and accepted now it persists
-        comparison = await workers.run(compare, previous, text)
-    reverts_to = _flip_back(store, key, text_sha, now, settings) if previous is not None else None
+    if verdict.suspect:
+        earlier = store.recent_suspects(key, settings.suspect_accept_after - 1)
+        if not persists_as_real(verdict.problem, verdict.text_sha, earlier, settings.suspect_accept_after):
+            common.pop("fingerprint", None)  # a suspect text is not the latest version's: its page proves nothing
+            return Observation(
+                key, "failed", now, error=f"suspect page: {verdict.problem}", suspect_sha256=verdict.text_sha,
+                suspect_kind=verdict.problem.kind, **common,
+            )
+        verdict = await accept(workers, verdict, previous())
+    comparison = verdict.comparison
+    had_version = state.latest_sha256 is not None
+    reverts_to = _flip_back(store, key, verdict.text_sha, now, settings) if had_version else None
     if reverts_to is not None and comparison is not None:
-        comparison = replace(
-            comparison, material=False, severity="noise", reason=f"back to version {reverts_to} ({comparison.reason})"
-        )
+        comparison = _as_flip_back(store, key, verdict.text_sha, comparison, reverts_to)
     return Observation(
         key,
-        "changed" if previous is not None else "new",
+        "changed" if had_version else "new",
         now,
-        text=text,
+        text=verdict.text,
         raw=fetched.body,
         content_type=fetched.content_type,
         comparison=comparison,
@@ -250,21 +246,18 @@ async def _observe(
     )
 
 
-def _persistent(store: Store, key: str, text_sha: str, problem: Problem, settings: Settings) -> bool:
-    """A page that is shorter or in another language for several runs in a row is the new policy.
-
-    Walls and error pages never become versions, however long they stay.
-    """
-    if problem.kind not in ACCEPTABLE_WHEN_PERSISTENT:
-        return False
-    earlier = store.recent_suspects(key, settings.suspect_accept_after - 1)
-    return len(earlier) == settings.suspect_accept_after - 1 and all(sha == text_sha for sha in earlier)
-
-
 def _flip_back(store: Store, key: str, text_sha: str, now, settings: Settings) -> int | None:  # noqa: ANN001
     """The number of a recent earlier version with this very text: the page flipped back."""
     earlier = store.version_with_text(key, text_sha)
     if earlier is None:
         return None
-    last_seen = aware(earlier.last_seen)
-    return earlier.number if now - last_seen <= timedelta(days=settings.flap_window_days) else None
+    return earlier.number if now - aware(earlier.last_seen) <= timedelta(days=settings.flap_window_days) else None
+
+
+def _as_flip_back(store: Store, key: str, text_sha: str, comparison: Comparison, reverts_to: int) -> Comparison:
+    """A flip back is noise, unless it brings back a wider practice ("may sell" again): a reviewer wants
+    that told, once. Later flips to the same text are noise like any other."""
+    reason = f"back to version {reverts_to} ({comparison.reason})"
+    if comparison.material and comparison.direction == "expands" and not store.flip_back_told(key, text_sha):
+        return replace(comparison, reason=reason)
+    return replace(comparison, material=False, severity="noise", reason=reason)

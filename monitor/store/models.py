@@ -150,7 +150,7 @@ class ArchiveCapture(SQLModel, table=True):
     timestamp: str  # the archive's 14-digit capture time
     digest: str | None = None
     captured_at: datetime
-    outcome: str  # imported | duplicate | skipped
+    outcome: str  # imported | duplicate | skipped | held (the gate held it back; a later backfill judges it again)
     reason: str | None = None
     version_number: int | None = None
     recorded_at: datetime

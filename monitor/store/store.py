@@ -80,6 +80,7 @@ class Observation:
     source: str = "live"
     notify: bool = True  # queue an outbox event for the change (backfill: only with --notify)
     suspect_sha256: str | None = None  # failed because the quality gate held this text back
+    suspect_kind: str | None = None  # ... and why: the quality problem's kind (truncated, bot_wall...)
     reverts_to: int | None = None  # the text is that of this earlier version: a flip back, not news
     fingerprint: tuple[str, str] | None = None  # (page fingerprint, sha256 of its text) after a full read
 
@@ -91,7 +92,7 @@ class CaptureRecord:
     document_id: str
     timestamp: str  # 14 digits, the archive's key
     captured_at: datetime
-    outcome: str  # imported | skipped (duplicate is decided by the store)
+    outcome: str  # imported | skipped | held (duplicate is decided by the store; held: judged again later)
     digest: str | None = None
     reason: str | None = None
 
@@ -267,7 +268,7 @@ class Store:
         if latest_number is not None and obs.comparison is not None:
             _add_change(
                 session, obs.document_id, latest_number, number, obs.comparison, obs.checked_at,
-                notify=obs.notify and obs.reverts_to is None, reverts_to=obs.reverts_to,
+                notify=obs.notify and (obs.reverts_to is None or obs.comparison.material), reverts_to=obs.reverts_to,
             )
         return number
 
@@ -292,8 +293,11 @@ class Store:
                     ArchiveCapture.document_id == capture.document_id, ArchiveCapture.timestamp == capture.timestamp
                 )
             ).first()
-            if done is not None:  # imported by an earlier run: idempotent
+            if done is not None and not _judged_again(done):  # imported by an earlier run: idempotent
                 return done.outcome, done.version_number
+            if done is not None:  # held back by the quality gate before: this run's verdict replaces it
+                session.delete(done)
+                session.flush()
             outcome, number = capture.outcome, None
             if obs is not None and obs.text is not None:
                 outcome, number = self._insert_in_time(session, obs, compare)
@@ -394,6 +398,18 @@ class Store:
             )
             return session.exec(query).first()
 
+    def flip_back_told(self, document_id: str, sha: str) -> bool:
+        """Whether a flip back to this text was already reported as material (it is told once)."""
+        with Session(self.engine) as session:
+            query = (
+                select(Change.id)
+                .join(Version, (Version.document_id == Change.document_id) & (Version.number == Change.to_version))
+                .where(Change.document_id == document_id, Change.reverts_to.is_not(None), Change.material.is_(True))
+                .where(Version.sha256 == sha)
+                .limit(1)
+            )
+            return session.exec(query).first() is not None
+
     def recent_suspects(self, document_id: str, limit: int) -> list[str | None]:
         """suspect_sha256 of the document's last `limit` checks, newest first (None: not suspect)."""
         with Session(self.engine) as session:
@@ -406,9 +422,11 @@ class Store:
             return list(session.exec(query))
 
     def captures_seen(self, document_id: str) -> set[str]:
-        """Timestamps of the captures `backfill` already looked at for this document."""
+        """Timestamps of the captures `backfill` already settled for this document. A capture the
+        quality gate held back is not settled: the captures after it may yet show it was real."""
         with Session(self.engine) as session:
-            return set(session.exec(select(ArchiveCapture.timestamp).where(ArchiveCapture.document_id == document_id)))
+            rows = session.exec(select(ArchiveCapture).where(ArchiveCapture.document_id == document_id))
+            return {row.timestamp for row in rows if not _judged_again(row)}
 
     # --- reads ---------------------------------------------------------------------------------
     def document(self, document_id: str) -> Document:
@@ -563,6 +581,12 @@ def _add_change(
             Outbox(created_at=utcnow(), kind="change", document_id=document_id, change_id=change.id, severity=cmp.severity, payload="{}")
         )
     return change
+
+
+def _judged_again(capture: ArchiveCapture) -> bool:
+    """A capture the gate held back for a reason that can be real ("held"): a later backfill, which
+    sees the captures after it, judges it again."""
+    return capture.outcome == "held"
 
 
 def _put_blob(session: Session, data: bytes) -> str:
