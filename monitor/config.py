@@ -105,7 +105,7 @@ class NotifyTarget(_Strict):
     @field_validator("categories")
     @classmethod
     def _categories(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        from monitor.classifier.classify import CATEGORIES
+        from monitor.classifier import CATEGORIES
 
         unknown = [c for c in value if c not in CATEGORIES]
         if unknown:

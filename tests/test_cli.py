@@ -102,3 +102,14 @@ def test_backfill_then_check_gives_one_history_in_time_order(tmp_path, server):
     assert history[0]["captured_at"].startswith("2019-01-01")
     changes = json.loads(runner.invoke(app, [*base, "changes", "--json"]).stdout)
     assert [(c["from_version"], c["to_version"]) for c in changes] == [(1, 2), (2, 3)]
+
+
+def test_a_backfill_refused_by_the_run_lock_says_how_to_resume(make_watchlist, cli, tmp_path):
+    from monitor.store.lock import RunLock
+
+    make_watchlist({"acme/privacy": "http://127.0.0.1:9/privacy"})
+    with RunLock(tmp_path / "pm.db"):
+        result = cli("backfill", "acme/privacy")
+    assert result.exit_code == 0, result.output
+    assert "another policy-monitor run" in result.stderr and "rerun the backfill" in result.stderr
+    assert "next run" not in result.stderr  # that is check's advice: the timer re-runs check, not backfill

@@ -17,15 +17,11 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from monitor.classifier import lexicon as lx
+from monitor.classifier import CATEGORIES, lexicon as lx
 from monitor.classifier.features import Features, Table, features, names, normalize, shared_with
 
 __all__ = ["CATEGORIES", "Verdict", "categorize", "judge", "normalize"]
 
-CATEGORIES = (
-    "sharing", "sale", "tracking_ads", "collection", "use", "retention", "transfer", "children",
-    "rights", "change_notice", "security", "scope_contact", "other",
-)
 MATERIAL, MINOR = "material", "minor"
 EXPANDS, RESTRICTS, MIXED, NONE = "expands", "restricts", "mixed", "none"
 

@@ -102,7 +102,7 @@ def changes(
 
     Example: policy-monitor changes acme/privacy --since 2026-03-01 --category sharing
     """
-    from monitor.classifier.classify import CATEGORIES
+    from monitor.classifier import CATEGORIES
 
     if category is not None and category not in CATEGORIES:
         raise UsageError(f"unknown category {category!r}", f"use one of: {', '.join(CATEGORIES)}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -131,7 +133,7 @@ def backfill(
     state = state_of(ctx)
     watchlist = state.watchlist()
     _selected(watchlist, documents)  # unknown ids fail before anything is fetched
-    with RunLock(state.db_path(), wait=wait):
+    with _backfill_lock(RunLock(state.db_path(), wait=wait)):
         store = state.store()
         progress = _BackfillBar() if not as_json and sys.stderr.isatty() else None
         try:
@@ -150,6 +152,22 @@ def backfill(
     else:
         _print_backfill_summary(report)
     raise typer.Exit(EXIT_PARTIAL if report.failed else EXIT_OK)
+
+
+@contextmanager
+def _backfill_lock(lock: Any) -> Iterator[None]:
+    """The run lock, with the advice that fits a backfill (it is not re-run by the timer)."""
+    from monitor.store.lock import RunInProgress
+
+    try:
+        lock.__enter__()
+    except RunInProgress as exc:
+        exc.hint = "rerun the backfill once that run is done (it resumes where it stopped), or use --wait SECONDS"
+        raise
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
 
 
 class _BackfillBar:
