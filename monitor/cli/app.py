@@ -461,6 +461,9 @@ def changes(
             "reason": c.reason,
             "reverts_to": c.reverts_to,
             "clauses": json.loads(c.clauses),
+            "entities": json.loads(c.entities or "[]"),
+            "notice": (notice := json.loads(c.notice or "null")),
+            "objection_deadline": (notice or {}).get("objection_deadline"),
         }
         for c in store.changes(document, since=since.replace(tzinfo=timezone.utc) if since else None, material=True if material else None, category=category)
     ]
@@ -478,6 +481,8 @@ def changes(
             f"{row['severity']}  [{categories}]"
         )
         typer.echo(f"    {row['reason']}")
+        if row["objection_deadline"]:
+            typer.echo(f"    object by {row['objection_deadline']}")
 
 
 # --- diff --------------------------------------------------------------------------------------

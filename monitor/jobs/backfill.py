@@ -23,7 +23,7 @@ from monitor.text import quality
 from monitor.sources.archive import Archive, ArchiveBlocked, ArchiveRefused, CaptureSkipped, open_archive
 from monitor.sources.cdx import Capture
 from monitor.config import Vendor, WatchedDocument, Watchlist, document_key
-from monitor.engine.compare import compare
+from monitor.engine.gate import compare
 from monitor.errors import ArchiveError, ContentError, StoreError
 from monitor.text.reader import page_text
 from monitor.jobs.check import register, select_documents
@@ -229,7 +229,7 @@ async def _import_one(archive: Archive, store: Store, run_id: int, key: str, doc
         source="archive", notify=notify,
     )
     record = CaptureRecord(key, capture.timestamp, capture.captured_at, "imported", capture.digest)
-    outcome, _number = store.record_capture(run_id, record, obs, compare)
+    outcome, _number = store.record_capture(run_id, record, obs, lambda old, new: compare(old, new, doc.kind))
     timeline.add(capture.captured_at, text)  # imported or duplicate: from here on, this is the text
     return outcome, ""
 

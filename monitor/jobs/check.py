@@ -226,12 +226,12 @@ async def _observe(
     if text is None:  # the latest version's text
         return Observation(key, "unchanged", now, **common)
     previous = store.text(state.latest_sha256) if state.latest_sha256 is not None else None
-    problem, comparison = await workers.run(judge_page, text, previous)
+    problem, comparison = await workers.run(judge_page, text, previous, doc.kind)
     if problem is not None and not _persistent(store, key, text_sha, problem, settings):
         common.pop("fingerprint", None)  # a suspect text is not the latest version's: its page proves nothing
         return Observation(key, "failed", now, error=f"suspect page: {problem}", suspect_sha256=text_sha, **common)
     if comparison is None and previous is not None:  # held back before, and accepted now it persists
-        comparison = await workers.run(compare, previous, text)
+        comparison = await workers.run(compare, previous, text, doc.kind)
     reverts_to = _flip_back(store, key, text_sha, now, settings) if previous is not None else None
     if reverts_to is not None and comparison is not None:
         comparison = replace(
