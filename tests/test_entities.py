@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from entity_pages import ACME, ROWS, bulleted_list, dpa, headed_entities, headings_per_product, html_table, markdown_table
@@ -12,7 +14,6 @@ from monitor.entities.read import read
 from monitor.text.extract import extract_text
 from monitor.text.normalize import normalize_text
 from monitor.text.quality import assess
-from datetime import date
 
 
 def text_of(page: str) -> str:
@@ -147,7 +148,10 @@ def test_a_removal_alone_has_no_objection_deadline():
 ])
 def test_notice_as_stated(text, expected):
     found = notice_of(text)
-    assert (found and {k: found[k] for k in expected}) == (expected and expected) or found == expected
+    if expected is None:
+        assert found is None
+    else:
+        assert {k: found[k] for k in expected} == expected
 
 
 def test_a_date_with_no_year_is_the_next_one():
@@ -205,3 +209,24 @@ def test_a_dpa_promise_moved_to_another_section_is_no_weakening():
     moved = old.replace("## Audits\n\nCustomer may audit", "## Audits\n\nTallyhoo") .replace(
         "## Term\n\n", "## Term\n\nCustomer may audit Tallyhoo's compliance with this Addendum once a year on thirty days' notice.\n\n")
     assert "rights: audit right" not in compare(old, moved, "dpa").reason
+
+
+def test_an_effective_date_column_dates_the_new_entry():
+    head = "| Name | Purpose | Location | Effective date |\n|---|---|---|---|\n"
+    old = head + "| Stripe | Payments | US | 1 May 2024 |\n| Mailgun | Email | Germany | 1 May 2024 |\n"
+    new = old + "| Acme Analytics | Product analytics | United States | 15 February 2027 |\n"
+    cmp = compare(old, new, "subprocessors").dated(date(2026, 12, 1))
+    added = cmp.entities[0]
+    assert (added["effective"], added["effective_date"], cmp.objection_deadline) == ("15 February 2027", "2027-02-15", "2027-02-15")
+
+
+def test_the_message_says_by_when_to_object_and_why_that_day():
+    from monitor.render.messages import Event, render_change
+
+    cmp = judge(html_table(), html_table(ROWS + [ACME])).dated(date(2026, 12, 1))
+    event = Event(1, "change", "tallyhoo/subprocessors", "tallyhoo", "Tallyhoo", "subprocessors", cmp.severity,
+                  cmp.categories, cmp.reason, tuple(c for c in cmp.to_dict()["clauses"]), 1, 2,
+                  entities=cmp.entities, notice={**cmp.notice, "objection_deadline": cmp.objection_deadline})
+    body = render_change(event, "markdown").body
+    assert "Object by: **2026-12-31** (the page gives 30 days' notice)" in body
+    assert "Acme Analytics — Product analytics — United States" in body

@@ -502,13 +502,16 @@ def diff(
 
     Example: policy-monitor diff old.html new.html   |   policy-monitor diff acme/privacy --from 3 --to 4
     """
-    from monitor.engine.compare import compare
+    from monitor.engine.gate import compare
 
+    kind = "privacy"
     if new is not None:
         old_text, new_text = _file_text(old), _file_text(new)
     else:
-        old_text, new_text = _stored_pair(_state(ctx).store(), old, from_version, to_version)
-    comparison = compare(old_text, new_text)
+        store = _state(ctx).store()
+        old_text, new_text = _stored_pair(store, old, from_version, to_version)
+        kind = store.document(old).kind  # a sub-processor list is compared entity by entity
+    comparison = compare(old_text, new_text, kind)
     if as_json:
         _print_json(comparison.to_dict())
         return

@@ -66,4 +66,6 @@ class Comparison:
             {**asdict(c), "categories": list(c.categories)} for c in self.clauses
         ]
         data["entities"] = list(self.entities)
+        if data["objection_deadline"] is None:  # unknown until dated, not "none": the store dates it
+            del data["objection_deadline"]
         return data

@@ -124,7 +124,7 @@ def _clause(ctype: str, old: Entity | None, new: Entity | None, severity: str, c
     old_s, new_s = (old.line() if old else None), (new.line() if new else None)
     section = " > ".join(p for p in (SECTION, (new or old).serves) if p)  # type: ignore[union-attr]
     diff = worddiff.mark(worddiff.diff(old_s or "", new_s or ""))
-    return ClauseChange(ctype, section, old_s, new_s, diff, categories, severity, reason, direction, "entity")
+    return ClauseChange(ctype, section, old_s, new_s, diff, categories, severity, reason, direction)
 
 
 def _added(e: Entity, known: set[str]) -> tuple[dict, ClauseChange]:

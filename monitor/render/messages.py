@@ -303,7 +303,10 @@ def _objection(r: Renderer, event: Event) -> list[str]:
     deadline = event.notice.get("objection_deadline")
     if not deadline:
         return []
-    if event.notice.get("effective"):
+    dated = next((e for e in event.entities if e.get("effective_date") == deadline), None)
+    if dated is not None:
+        why = f"{r.untrusted(dated['name'])} is listed as effective {r.untrusted(dated.get('effective') or deadline)}"
+    elif event.notice.get("effective"):
         why = f"the page says {r.untrusted(event.notice.get('effective_quote') or event.notice['effective'])}"
     elif event.notice.get("days"):
         why = f"the page gives {event.notice['days']} days' notice"
