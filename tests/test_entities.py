@@ -230,3 +230,22 @@ def test_the_message_says_by_when_to_object_and_why_that_day():
     body = render_change(event, "markdown").body
     assert "Object by: **2026-12-31** (the page gives 30 days' notice)" in body
     assert "Acme Analytics — Product analytics — United States" in body
+
+
+def test_one_list_split_into_lists_per_product_is_a_layout_not_new_recipients():
+    split = headings_per_product({"Chat": ROWS[:4], "CRM": ROWS[4:]})
+    cmp = judge(html_table(), split)
+    assert (cmp.material, cmp.entities) == (False, ())  # the new product headings themselves are minor
+
+
+def test_a_company_added_to_one_product_only_is_new_for_that_product():
+    old = headings_per_product({"Chat": ROWS[:4], "CRM": ROWS[2:6]})
+    new = headings_per_product({"Chat": ROWS[:4], "CRM": [ROWS[0], *ROWS[2:6]]})
+    cmp = judge(old, new)
+    assert cmp.reason == "new sub-processor: Amazon Web Services, Inc. (cloud hosting; United States, Ireland) for CRM"
+
+
+@pytest.mark.parametrize("header", ["Processing location", "Country of processing", "Corporate location"])
+def test_a_location_header_in_other_words(header):
+    text = f"| Service provider | Purpose of processing | {header} |\n|---|---|---|\n| Stripe | Payments | US |\n| Mailgun | Email | Germany |\n"
+    assert [(e.name, e.location) for e in read(text).entities] == [("Stripe", "US"), ("Mailgun", "Germany")]

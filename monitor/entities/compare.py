@@ -22,7 +22,7 @@ from dataclasses import replace
 from monitor.classifier.classify import categorize
 from monitor.engine.result import ClauseChange, Comparison
 from monitor.entities.notice import date_in, notice_of
-from monitor.entities.read import Entity, Listing, _fold, name_key, read
+from monitor.entities.read import Entity, Listing, _fold, merge, name_key, read
 
 SECTION = "Sub-processors"
 MATERIAL, MINOR = "material", "minor"
@@ -70,6 +70,9 @@ def _kept(old: Listing, new: Listing, prose_kept: float) -> float:
 
 # --- entity by entity ---------------------------------------------------------------------------
 def diff_entities(old: list[Entity], new: list[Entity]) -> list[tuple[dict, ClauseChange]]:
+    if any(e.serves for e in old) != any(e.serves for e in new):
+        # One list became lists per product (or the reverse): a layout, so compare companies alone.
+        old, new = _flat(old), _flat(new)
     before = {e.key: e for e in old}
     after = {e.key: e for e in new}
     known_countries = {c for e in old for c in e.countries}
@@ -89,6 +92,10 @@ def diff_entities(old: list[Entity], new: list[Entity]) -> list[tuple[dict, Clau
             out.append(_added(n, known_countries))
     out.extend(_removed(o) for o in removed if id(o) not in paired_old)
     return out
+
+
+def _flat(entities: list[Entity]) -> list[Entity]:
+    return merge(Listing([replace(e, serves="") for e in entities])).entities
 
 
 def _significant(name: str) -> set[str]:

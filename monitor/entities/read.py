@@ -24,17 +24,35 @@ from dataclasses import dataclass, field, replace
 from monitor.engine.clauses import HEADING, ITEM, PARA, ROW, Block, parse_blocks
 from monitor.entities.places import countries, is_location
 
-# Header cells → field. First match wins, so "Service provider" is a name before "service" is a purpose.
+# Header cells → field. A place or a date anywhere in a header names the column ("Processing
+# location", "Sub-processor country"); otherwise the first word decides, in this order, so "Service
+# provider" is a name before "service" is a purpose.
+_ANYWHERE = (
+    ("effective", r"effective|date added|added on|start date|in use from"),
+    ("location", r"locations?|countr(?:y|ies)|regions?|jurisdictions?|data cent(?:er|re)s?|where"),
+)
 _COLUMNS = (
     ("name", r"name|sub-?processors?|(?:service )?providers?|vendors?|entit(?:y|ies)|company|companies|"
              r"third[- ]part(?:y|ies)|processors?|partners?|suppliers?|recipients?"),
-    ("effective", r"effective|date added|added on|start date|in use from|since"),
-    ("location", r"locations?|countr(?:y|ies)|regions?|where|hosting|data cent(?:er|re)s?|jurisdictions?"),
+    ("effective", r"since|dates?"),
     ("serves", r"products?|applies to|used (?:by|for|in)|affiliates?|platforms?|offerings?"),
     ("purpose", r"purposes?|services?|functions?|activit(?:y|ies)|processing|description|nature|role|"
-                r"what they do|categor(?:y|ies)|details?|scope"),
+                r"what they do|categor(?:y|ies)|details?|scope|types?"),
 )
+_SEARCH_RX = [(f, re.compile(rf"\b(?:{rx})\b", re.I)) for f, rx in _ANYWHERE]
 _COLUMN_RX = [(f, re.compile(rf"^(?:{rx})\b", re.I)) for f, rx in _COLUMNS]
+
+
+def column(header: str) -> str | None:
+    """The field a header cell (or a "Label:") names, or None."""
+    header = header.strip()
+    if len(header.split()) > 5:  # a sentence, not a header
+        return None
+    return next((f for f, rx in _SEARCH_RX if rx.search(header)), None) or next(
+        (f for f, rx in _COLUMN_RX if rx.match(header)), None
+    )
+
+
 _LABEL = re.compile(
     r"(?:^|(?<=[.;]\s))(?P<label>[A-Z][\w /-]{1,30}?)\s*:\s*(?P<value>[^:]+?)(?=\s*(?:[.;]\s+[A-Z][\w /-]{1,30}:|$))"
 )
@@ -164,7 +182,7 @@ def _cells(row: Block) -> list[str]:
 def _header(cells: list[str]) -> list[str] | None:
     fields: list[str] = []
     for cell in cells:
-        match = next((f for f, rx in _COLUMN_RX if rx.match(cell.strip())), None)
+        match = column(cell)
         fields.append(match if match and match not in fields else "")
     return fields if "name" in fields or fields.count("") < len(fields) - 1 else None
 
@@ -219,7 +237,7 @@ def _list(items: list[Block]) -> list[Entity] | None:
 def _labelled(text: str) -> dict[str, str]:
     fields: dict[str, str] = {}
     for m in _LABEL.finditer(text):
-        field_ = next((f for f, rx in _COLUMN_RX if rx.match(m.group("label").strip())), None)
+        field_ = column(m.group("label"))
         if field_ and field_ not in fields:
             fields[field_] = " ".join(m.group("value").split()).rstrip(".;")
     return fields

@@ -366,6 +366,7 @@ def _digest_item(r: Renderer, event: Event) -> str:
         f"{r.strong(r.untrusted(event.where))}: {event.severity} change ({cats}), "
         f"version {event.from_version} → {event.to_version}",
         f"Why: {r.untrusted(event.reason)}",
+        *_objection(r, event),
         r.command(event.diff_command),
     )
 
