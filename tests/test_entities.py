@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from entity_pages import ACME, ROWS, bulleted_list, dpa, headed_entities, headings_per_product, html_table, markdown_table
 from monitor.engine.gate import compare, judge_page
@@ -249,3 +251,16 @@ def test_a_company_added_to_one_product_only_is_new_for_that_product():
 def test_a_location_header_in_other_words(header):
     text = f"| Service provider | Purpose of processing | {header} |\n|---|---|---|\n| Stripe | Payments | US |\n| Mailgun | Email | Germany |\n"
     assert [(e.name, e.location) for e in read(text).entities] == [("Stripe", "US"), ("Mailgun", "Germany")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(order=st.permutations(ROWS), as_list=st.booleans())
+def test_any_order_in_any_layout_is_noise(order, as_list):
+    cmp = judge(html_table(), bulleted_list(list(order)) if as_list else html_table(list(order)))
+    assert (cmp.severity, cmp.entities) == ("noise", ())
+
+
+def test_two_location_columns_are_both_the_entity_s_places():
+    text = ("| Sub-processor | Corporate location | Processing location | Purpose |\n|---|---|---|---|\n"
+            "| Stripe | United States | Ireland | Payments |\n| Mailgun | United States | Germany | Email |\n")
+    assert [e.countries for e in read(text).entities] == [("United States", "Ireland"), ("United States", "Germany")]

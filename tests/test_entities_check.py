@@ -143,3 +143,13 @@ def test_changes_json_carries_entities_for_scripts(site, cli):
     assert json.loads(raw)[-1]["entities"][0]["name"] == "Acme Analytics"
     text = cli("changes", "tallyhoo/subprocessors").stdout
     assert "new sub-processor: Acme Analytics (product analytics; United States)" in text and "object by " in text
+
+
+def test_diff_compares_two_files_as_a_kind(tmp_path, cli):
+    old, new = tmp_path / "old.html", tmp_path / "new.html"
+    old.write_text(html_table(), encoding="utf-8")
+    new.write_text(html_table(ROWS + [ACME]), encoding="utf-8")
+    result = cli("diff", str(old), str(new), "--kind", "subprocessors")
+    assert result.exit_code == 0 and "new sub-processor: Acme Analytics (product analytics; United States)" in result.stdout
+    wrong = cli("diff", str(old), str(new), "--kind", "contract")
+    assert wrong.exit_code == 2 and "unknown document kind 'contract'" in wrong.output

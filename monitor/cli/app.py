@@ -495,23 +495,31 @@ def diff(
     to_version: Optional[int] = typer.Option(None, "--to", help="Newer version (default: the latest)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     show_all: bool = typer.Option(False, "--all", help="Also show cosmetic edits."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="Compare as this document kind: subprocessors (entity by entity), dpa (by its promises); default: the stored document's, else privacy."),
 ) -> None:
     """Compare two files, or two stored versions of a document, clause by clause.
 
     Exits 0 whether or not the texts differ.
 
     Example: policy-monitor diff old.html new.html   |   policy-monitor diff acme/privacy --from 3 --to 4
+    |   policy-monitor diff old.html new.html --kind subprocessors
     """
     from monitor.engine.gate import compare
 
-    kind = "privacy"
+    from typing import get_args
+
+    from monitor.config import DocumentKind
+
+    kinds = get_args(DocumentKind)
+    if kind is not None and kind not in kinds:
+        raise UsageError(f"unknown document kind {kind!r}", f"use one of: {', '.join(kinds)}")
     if new is not None:
         old_text, new_text = _file_text(old), _file_text(new)
     else:
         store = _state(ctx).store()
         old_text, new_text = _stored_pair(store, old, from_version, to_version)
-        kind = store.document(old).kind  # a sub-processor list is compared entity by entity
-    comparison = compare(old_text, new_text, kind)
+        kind = kind or store.document(old).kind  # a sub-processor list is compared entity by entity
+    comparison = compare(old_text, new_text, kind or "privacy")
     if as_json:
         _print_json(comparison.to_dict())
         return

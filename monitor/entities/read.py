@@ -179,11 +179,15 @@ def _cells(row: Block) -> list[str]:
     return [c.strip() for c in row.text.split(" | ")]
 
 
+_JOINED = {"location": ", ", "purpose": "; "}
+
+
 def _header(cells: list[str]) -> list[str] | None:
     fields: list[str] = []
     for cell in cells:
         match = column(cell)
-        fields.append(match if match and match not in fields else "")
+        # two location or purpose columns ("Corporate location", "Processing location") both count
+        fields.append(match if match and (match not in fields or match in _JOINED) else "")
     return fields if "name" in fields or fields.count("") < len(fields) - 1 else None
 
 
@@ -197,7 +201,10 @@ def _table(rows: list[Block]) -> list[Entity] | None:
     entities = []
     for row in body:
         cells = _cells(row)
-        values = {f: c for f, c in zip(head, cells) if f and c}
+        values: dict[str, str] = {}
+        for f, c in zip(head, cells):
+            if f and c:
+                values[f] = _union(values[f], c, _JOINED[f]) if f in values else c
         if values.get("name"):
             entities.append(Entity(**{k: " ".join(v.split()) for k, v in values.items()}))
     return entities or None
