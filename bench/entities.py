@@ -2,7 +2,9 @@
 
 Prints figures, asserts nothing. The list is synthetic and deterministic from --seed: N entities as an
 HTML table, extracted and normalized as `check` does; the new version re-sorts the table, adds 5
-entities, drops 5 and moves 5 to another country. Each figure is the best of --repeat runs.
+entities, drops 5 and moves 5 to another country. Each figure is the best of --repeat runs. Then, when
+the corpus is there ($POLICY_MONITOR_CORPUS, else ../shared/corpus), the bot-wall rule on real texts: how
+many distinct policy words the short ones hold (the rule only looks at pages under 3000 characters).
 
     $ .venv/bin/python bench/entities.py --n 500
 """
@@ -48,6 +50,34 @@ def best(repeat: int, fn) -> float:  # noqa: ANN001
     return min(times)
 
 
+import os  # noqa: E402
+
+# As bench/eval_corpus.py: $POLICY_MONITOR_CORPUS, else ../shared/corpus next to the repository.
+CORPUS = Path(os.environ.get("POLICY_MONITOR_CORPUS") or Path(__file__).resolve().parents[2] / "shared" / "corpus")
+
+
+def walls() -> None:
+    """The bot-wall rule's margin: distinct policy words in real policies (corpus) and in challenge pages."""
+    import re
+
+    from monitor.text import quality
+
+    files = sorted(CORPUS.glob("histories/*/*.md")) + sorted(CORPUS.glob("vendors/versions/**/*.md"))
+    if not files:
+        print(f"walls: no corpus at {CORPUS}; skipped")
+        return
+    short, held = [], 0
+    for f in files:
+        text = normalize_text(f.read_text(encoding="utf-8", errors="replace"))
+        problem = quality.assess(text)
+        held += bool(problem and problem.kind == "bot_wall")
+        if len(text) < quality.SHORT_PAGE:
+            words = quality.POLICY_WORDS.intersection(re.findall(r"[a-z]+(?:-[a-z]+)?", text.lower()))
+            short.append(len(words))
+    print(f"walls: {len(files)} corpus texts, {len(short)} short; distinct policy words in each short one: "
+          f"{sorted(short)}; held as bot walls: {held}; threshold: {quality.MIN_POLICY_WORDS}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=500)
@@ -72,6 +102,7 @@ def main() -> None:
     resorted = normalize_text(extract_text(page(sorted(old_rows, reverse=True)), "html"))
     print(f"re-sorted only (noise): {best(args.repeat, lambda: compare(old, resorted, 'subprocessors')) * 1000:8.1f} ms")
     print(f"clause engine, same pair (kind=privacy): {best(args.repeat, lambda: compare(old, new)) * 1000:8.1f} ms")
+    walls()
 
 
 if __name__ == "__main__":
