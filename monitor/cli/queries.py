@@ -120,6 +120,9 @@ def changes(
             "reason": c.reason,
             "reverts_to": c.reverts_to,
             "clauses": json.loads(c.clauses),
+            "entities": json.loads(c.entities or "[]"),
+            "notice": (notice := json.loads(c.notice or "null")),
+            "objection_deadline": (notice or {}).get("objection_deadline"),
         }
         for c in store.changes(document, since=since.replace(tzinfo=timezone.utc) if since else None, material=True if material else None, category=category)
     ]
@@ -137,6 +140,8 @@ def changes(
             f"{row['severity']}  [{categories}]"
         )
         typer.echo(f"    {row['reason']}")
+        if row["objection_deadline"]:
+            typer.echo(f"    object by {row['objection_deadline']}")
 
 
 # --- diff --------------------------------------------------------------------------------------
@@ -149,20 +154,30 @@ def diff(
     to_version: Optional[int] = typer.Option(None, "--to", help="Newer version (default: the latest)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     show_all: bool = typer.Option(False, "--all", help="Also show cosmetic edits."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="Compare as this document kind: subprocessors (entity by entity), dpa (by its promises); default: the stored document's, else privacy."),
 ) -> None:
     """Compare two files, or two stored versions of a document, clause by clause.
 
     Exits 0 whether or not the texts differ.
 
     Example: policy-monitor diff old.html new.html   |   policy-monitor diff acme/privacy --from 3 --to 4
+    |   policy-monitor diff old.html new.html --kind subprocessors
     """
-    from monitor.engine.compare import compare
+    from typing import get_args
 
+    from monitor.config import DocumentKind
+    from monitor.engine.gate import compare
+
+    kinds = get_args(DocumentKind)
+    if kind is not None and kind not in kinds:
+        raise UsageError(f"unknown document kind {kind!r}", f"use one of: {', '.join(kinds)}")
     if new is not None:
         old_text, new_text = _file_text(old), _file_text(new)
     else:
-        old_text, new_text = _stored_pair(state_of(ctx).store(), old, from_version, to_version)
-    comparison = compare(old_text, new_text)
+        store = state_of(ctx).store()
+        old_text, new_text = _stored_pair(store, old, from_version, to_version)
+        kind = kind or store.document(old).kind  # a sub-processor list is compared entity by entity
+    comparison = compare(old_text, new_text, kind or "privacy")
     if as_json:
         print_json(comparison.to_dict())
         return

@@ -224,6 +224,7 @@ def _event(outbox: Outbox, change: Change | None, doc: Document) -> Event:
         categories=tuple(json.loads(change.categories)),
         reason=change.reason,
         clauses=tuple(json.loads(change.clauses)),
+        entities=tuple(json.loads(change.entities or "[]")), notice=json.loads(change.notice or "{}"),
         from_version=change.from_version,
         to_version=change.to_version,
     )

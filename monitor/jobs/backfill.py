@@ -246,7 +246,7 @@ class _Importer:
     async def take(self, capture: Capture) -> list[Outcome]:
         try:
             memento = await self.archive.fetch_capture(capture)
-            page = Page(memento.body, memento.content_type, capture.original, self.doc.select, self.doc.remove)
+            page = Page(memento.body, memento.content_type, capture.original, self.doc.select, self.doc.remove, self.doc.kind)
             verdict = await observe(self.workers, page, lambda: self.timeline.text_before(capture.captured_at))
         except (CaptureSkipped, ContentError) as exc:
             return [self._skip(capture, str(exc))]
@@ -288,15 +288,18 @@ class _Importer:
             source="archive", notify=self.options.notify,
         )
         record = CaptureRecord(self.key, capture.timestamp, capture.captured_at, "imported", capture.digest)
-        outcome, _number = self.store.record_capture(self.run_id, record, obs, compare)
+        outcome, _number = self.store.record_capture(self.run_id, record, obs, self._compare)
         self.timeline.add(capture.captured_at, verdict.text)  # imported or duplicate: from here on, this is the text
         return capture, outcome, ""
+
+    def _compare(self, old: str, new: str):  # noqa: ANN202 - a Comparison; the store calls it for neighbours
+        return compare(old, new, self.doc.kind)
 
     def _skip(self, capture: Capture, reason: str, held: bool = False) -> Outcome:
         """Recorded as skipped; a `held` one (it may yet prove real) is judged again by the next backfill."""
         stored = "held" if held else "skipped"
         record = CaptureRecord(self.key, capture.timestamp, capture.captured_at, stored, capture.digest, reason)
-        self.store.record_capture(self.run_id, record, None, compare)
+        self.store.record_capture(self.run_id, record, None, self._compare)
         return capture, "skipped", reason
 
 

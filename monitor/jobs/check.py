@@ -213,7 +213,7 @@ async def _observe(
 
     # The fingerprint that gave the latest version lets an unchanged page skip extraction.
     known = state.fingerprint if state.fingerprint_sha256 == state.latest_sha256 else None
-    page = Page(fetched.body, fetched.content_type, fetched.url, doc.select, doc.remove)
+    page = Page(fetched.body, fetched.content_type, fetched.url, doc.select, doc.remove, doc.kind)
     verdict = await observe(workers, page, previous, state.latest_sha256, known)
     if (verdict.fingerprint, verdict.text_sha) != (state.fingerprint, state.fingerprint_sha256):
         common["fingerprint"] = (verdict.fingerprint, verdict.text_sha)
@@ -227,7 +227,7 @@ async def _observe(
                 key, "failed", now, error=f"suspect page: {verdict.problem}", suspect_sha256=verdict.text_sha,
                 suspect_kind=verdict.problem.kind, **common,
             )
-        verdict = await accept(workers, verdict, previous())
+        verdict = await accept(workers, verdict, previous(), doc.kind)
     comparison = verdict.comparison
     had_version = state.latest_sha256 is not None
     reverts_to = _flip_back(store, key, verdict.text_sha, now, settings) if had_version else None

@@ -34,6 +34,7 @@ class Page:
     url: str
     select: str | None = None
     remove: Sequence[str] = ()
+    kind: str = "privacy"  # the document's kind picks the comparison (engine/gate.py)
 
 
 @dataclass(frozen=True)
@@ -87,13 +88,13 @@ async def observe(
     )
     if text is None:  # the previous version's very text
         return Verdict(True, None, text_sha, fingerprint)
-    problem, comparison = await workers.run(judge_page, text, load_previous())
+    problem, comparison = await workers.run(judge_page, text, load_previous(), page.kind)
     return Verdict(False, text, text_sha, fingerprint, problem, comparison)
 
 
-async def accept(workers: Workers, verdict: Verdict, previous: str | None) -> Verdict:
+async def accept(workers: Workers, verdict: Verdict, previous: str | None, kind: str = "privacy") -> Verdict:
     """The verdict for a held page found to persist: a version, compared with the one before it."""
     comparison = verdict.comparison
     if comparison is None and previous is not None:  # the gate held it before the engine ran
-        comparison = await workers.run(compare, previous, verdict.text)
+        comparison = await workers.run(compare, previous, verdict.text, kind)
     return Verdict(False, verdict.text, verdict.text_sha, verdict.fingerprint, None, comparison)

@@ -47,6 +47,8 @@ class Event:
     to_version: int | None = None
     incident: dict = field(default_factory=dict)  # operational: {"event", "since", "error", ...}
     created_at: str = ""  # ISO date the event was queued
+    entities: tuple[dict, ...] = ()  # a sub-processor list's entity changes (Comparison.entities)
+    notice: dict = field(default_factory=dict)  # the notice the page states, with "objection_deadline"
 
     @property
     def where(self) -> str:
@@ -279,6 +281,7 @@ def render_change(event: Event, fmt: str, limits: Limits = Limits()) -> Message:
             f"{r.strong(r.untrusted(event.where))} changed (version {event.from_version} → {event.to_version})",
             f"Severity: {r.strong(event.severity)} · categories: {cats}",
             f"Why: {r.untrusted(event.reason)}",
+            *_objection(r, event),
         )
     ]
     shown = shown_clauses(event)
@@ -293,6 +296,23 @@ def render_change(event: Event, fmt: str, limits: Limits = Limits()) -> Message:
     short = [r.paragraph(essentials, r.command(event.diff_command))]
     body = _squeeze(r, body, short, title, limits)
     return Message(title, body, "warning" if event.severity == "material" else "info")
+
+
+def _objection(r: Renderer, event: Event) -> list[str]:
+    """'Object by 2027-01-01 (the page gives 30 days' notice)': the line a privacy team acts on."""
+    deadline = event.notice.get("objection_deadline")
+    if not deadline:
+        return []
+    dated = next((e for e in event.entities if e.get("effective_date") == deadline), None)
+    if dated is not None:
+        why = f"{r.untrusted(dated['name'])} is listed as effective {r.untrusted(dated.get('effective') or deadline)}"
+    elif event.notice.get("effective"):
+        why = f"the page says {r.untrusted(event.notice.get('effective_quote') or event.notice['effective'])}"
+    elif event.notice.get("days"):
+        why = f"the page gives {event.notice['days']} days' notice"
+    else:
+        why = "the new entry's effective date"
+    return [f"Object by: {r.strong(deadline)} ({why})"]
 
 
 def _incident_lines(r: Renderer, event: Event) -> tuple[str, list[str], str]:
@@ -346,6 +366,7 @@ def _digest_item(r: Renderer, event: Event) -> str:
         f"{r.strong(r.untrusted(event.where))}: {event.severity} change ({cats}), "
         f"version {event.from_version} → {event.to_version}",
         f"Why: {r.untrusted(event.reason)}",
+        *_objection(r, event),
         r.command(event.diff_command),
     )
 

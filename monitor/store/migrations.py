@@ -16,10 +16,17 @@ from sqlmodel import SQLModel
 from monitor.store import models  # noqa: F401 - registers the tables on SQLModel.metadata
 from monitor.errors import StoreError
 
-LATEST = 1
+LATEST = 2
+
+
+def _entity_columns(conn: Connection) -> None:
+    """Sub-processor lists: a change's entity changes and the notice (objection deadline) as JSON."""
+    conn.execute(text("ALTER TABLE change ADD COLUMN entities VARCHAR"))
+    conn.execute(text("ALTER TABLE change ADD COLUMN notice VARCHAR"))
+
 
 # STEPS[n] upgrades a database at version n-1 to version n.
-STEPS: dict[int, Callable[[Connection], None]] = {}
+STEPS: dict[int, Callable[[Connection], None]] = {2: _entity_columns}
 
 
 def upgrade(engine: Engine) -> int:

@@ -109,6 +109,8 @@ class Change(SQLModel, table=True):
     reason: str
     clauses: str  # JSON list, the engine's ClauseChange dicts
     reverts_to: int | None = None  # the new text is that of this earlier version (a flap): not news
+    entities: str | None = None  # JSON list: a sub-processor list's entity changes (Comparison.entities)
+    notice: str | None = None  # JSON: the notice the page states, and {"objection_deadline": "YYYY-MM-DD"}
 
 
 class Outbox(SQLModel, table=True):

@@ -561,6 +561,7 @@ def _add_change(
     reverts_to: int | None = None,
 ) -> Change:
     """A change row, and in the same transaction its outbox event: an alert is never lost."""
+    cmp = cmp.dated(detected_at)
     change = Change(
         document_id=document_id,
         from_version=from_n,
@@ -573,6 +574,8 @@ def _add_change(
         reason=cmp.reason,
         clauses=json.dumps(cmp.to_dict()["clauses"], ensure_ascii=False),
         reverts_to=reverts_to,
+        entities=json.dumps(list(cmp.entities), ensure_ascii=False) if cmp.entities else None,
+        notice=json.dumps({**(cmp.notice or {}), "objection_deadline": cmp.objection_deadline}) if cmp.notice or cmp.objection_deadline else None,
     )
     session.add(change)
     session.flush()

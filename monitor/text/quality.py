@@ -26,7 +26,7 @@ WALL_PHRASES = {
     "bot_wall": (
         "just a moment", "checking your browser", "verify you are human", "are you a robot",
         "enable javascript and cookies", "please enable javascript", "unusual traffic", "captcha",
-        "attention required", "access denied", "request blocked", "ddos protection",
+        "attention required", "access denied", "request blocked", "ray id",
     ),
     "login_wall": ("sign in to continue", "log in to continue", "please log in", "please sign in", "login required"),
     "consent_wall": ("before you continue", "accept cookies to continue", "consent to continue"),
@@ -36,6 +36,24 @@ WALL_PHRASES = {
         "temporarily unavailable", "under maintenance", "an error occurred", "error 404", "error 500", "error 503",
     ),
 }
+
+# A bot wall is a challenge page: challenge wording and nothing of a policy. Words a policy (or a
+# sub-processor list) cannot do without; "privacy" and "terms" are not among them, as challenge
+# pages link to their own. Product names ("DDoS protection") are no challenge wording: real lists
+# name what a CDN does.
+POLICY_WORDS = frozenset(
+    "personal data information processing processes processor processors subprocessor subprocessors sub-processor "
+    "sub-processors controller customer customers collect collects share shares sharing retain retention purpose "
+    "purposes transfer transfers third parties vendor vendors hosting location".split()
+)
+MIN_POLICY_WORDS = 3
+_TERM = re.compile(r"[a-z]+(?:-[a-z]+)?")
+
+
+def has_policy_content(lowered: str) -> bool:
+    """Three or more distinct policy words: the page says something about data, so it is no challenge."""
+    return len(POLICY_WORDS.intersection(_TERM.findall(lowered))) >= MIN_POLICY_WORDS
+
 
 # Short function words: enough to tell the usual policy languages apart with no model to download.
 STOPWORDS = {
@@ -71,6 +89,8 @@ def assess(text: str, previous: str | None = None) -> Problem | None:
     lowered = text.lower()
     if len(text) < SHORT_PAGE:
         for kind, phrases in WALL_PHRASES.items():
+            if kind == "bot_wall" and has_policy_content(lowered):
+                continue
             for phrase in phrases:
                 if phrase in lowered:
                     return Problem(kind, f"the page says {phrase!r} and holds only {len(text)} characters")

@@ -1,0 +1,1 @@
+"""Documents read as lists of entities (sub-processor lists) and as promises (DPAs): pure core."""
