@@ -112,6 +112,17 @@ CREATE TABLE outbox (
 	FOREIGN KEY(document_id) REFERENCES document (id), 
 	FOREIGN KEY(change_id) REFERENCES change (id)
 )
+CREATE TABLE review (
+	id INTEGER NOT NULL, 
+	document_id VARCHAR NOT NULL, 
+	to_version INTEGER NOT NULL, 
+	status VARCHAR NOT NULL, 
+	note VARCHAR NOT NULL, 
+	decided_by VARCHAR NOT NULL, 
+	decided_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(document_id) REFERENCES document (id)
+)
 CREATE TABLE run (
 	id INTEGER NOT NULL, 
 	kind VARCHAR NOT NULL, 
@@ -269,10 +280,11 @@ def test_an_older_database_is_upgraded_in_place_and_keeps_its_history(tmp_path, 
     def add_note_column(conn):
         conn.execute(sql("ALTER TABLE version ADD COLUMN note VARCHAR"))
 
-    monkeypatch.setattr(migrations, "LATEST", 2)
-    monkeypatch.setitem(migrations.STEPS, 2, add_note_column)
+    step = migrations.LATEST + 1
+    monkeypatch.setattr(migrations, "LATEST", step)
+    monkeypatch.setitem(migrations.STEPS, step, add_note_column)
     upgraded = Store.open(tmp_path / "pm.db")
-    assert upgraded.schema_version() == 2
+    assert upgraded.schema_version() == step
     assert upgraded.text(upgraded.latest_version(DOC.id).sha256) == "A\n"
     upgraded.close()
     with sqlite3.connect(tmp_path / "pm.db") as db:
@@ -288,12 +300,13 @@ def test_a_failing_migration_step_leaves_the_database_as_it_was(tmp_path, monkey
         conn.execute(sql("ALTER TABLE version ADD COLUMN half_done VARCHAR"))
         raise RuntimeError("step 2 failed halfway")
 
-    monkeypatch.setattr(migrations, "LATEST", 2)
-    monkeypatch.setitem(migrations.STEPS, 2, broken)
+    step = migrations.LATEST + 1
+    monkeypatch.setattr(migrations, "LATEST", step)
+    monkeypatch.setitem(migrations.STEPS, step, broken)
     with pytest.raises(RuntimeError):
         Store.open(tmp_path / "pm.db")
     with sqlite3.connect(tmp_path / "pm.db") as db:
-        assert db.execute("SELECT version FROM schema_info").fetchone() == (1,)
+        assert db.execute("SELECT version FROM schema_info").fetchone() == (step - 1,)
         assert "half_done" not in [row[1] for row in db.execute("PRAGMA table_info(version)")]
 
 

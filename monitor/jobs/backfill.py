@@ -27,6 +27,7 @@ from monitor.engine.compare import compare
 from monitor.errors import ArchiveError, ContentError, StoreError
 from monitor.text.reader import page_text
 from monitor.jobs.check import register, select_documents
+from monitor.jobs.report import refresh_report
 from monitor.clock import aware, iso, utcnow
 from monitor.store.store import CaptureRecord, Observation, Store, sha256
 
@@ -151,7 +152,9 @@ def run_backfill(
     register(store, documents)
     options = _Options(since, until, notify)
     archive = open_archive(watchlist.archive, watchlist.settings, transport=transport)
-    return asyncio.run(_backfill_all(archive, store, documents, options, _Progress(on_progress)))
+    report = asyncio.run(_backfill_all(archive, store, documents, options, _Progress(on_progress)))
+    refresh_report(watchlist, store, [d.document for d in report.documents if d.counts["imported"]])
+    return report
 
 
 async def _backfill_all(archive: Archive, store: Store, documents: list[tuple[Vendor, WatchedDocument]],

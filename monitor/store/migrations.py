@@ -13,13 +13,19 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from monitor.store import models  # noqa: F401 - registers the tables on SQLModel.metadata
+from monitor.store import models, reviews  # noqa: F401 - registers the tables on SQLModel.metadata
 from monitor.errors import StoreError
 
-LATEST = 1
+LATEST = 2
+
+
+def _add_review_table(conn: Connection) -> None:
+    """2: review decisions on changes (issue 13)."""
+    reviews.Review.__table__.create(conn)
+
 
 # STEPS[n] upgrades a database at version n-1 to version n.
-STEPS: dict[int, Callable[[Connection], None]] = {}
+STEPS: dict[int, Callable[[Connection], None]] = {2: _add_review_table}
 
 
 def upgrade(engine: Engine) -> int:
