@@ -124,6 +124,11 @@ def _clause(clause: dict) -> str:
 </article>"""
 
 
+def inline_html(clause: dict) -> str:
+    """One clause as one paragraph's HTML: removed words in <del>, added ones in <ins>."""
+    return _sides(clause)[2]
+
+
 def _sides(clause: dict) -> tuple[str | None, str | None, str]:
     """(before, after, inline) as HTML, changed words in <del>/<ins>; a side the clause lacks is None."""
     old, new, kind = clause.get("old"), clause.get("new"), clause.get("type", "modified")

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from monitor.clock import iso
-from monitor.engine import worddiff
 from monitor.render.markup import escape
 from monitor.report import records as R
+from monitor.report.change_page import inline_html
 from monitor.report.records import ChangeRecord, DocumentRecord
 
 FEED_ENTRIES = 200  # newest first; older changes stay on the pages
@@ -61,14 +61,7 @@ def _content(change: ChangeRecord) -> str:
     shown = [c for c in change.clauses if c.get("severity") == change.severity] or list(change.clauses)
     items = []
     for clause in shown[:10]:
-        old, new = clause.get("old"), clause.get("new")
-        if old and new and old != new:
-            text = "".join(
-                escape(t) if op == worddiff.EQUAL else f"<{'del' if op == worddiff.DELETE else 'ins'}>{escape(t)}</{'del' if op == worddiff.DELETE else 'ins'}>"
-                for op, t in worddiff.diff(old, new)
-            )
-        else:
-            text = f"<ins>{escape(new)}</ins>" if new else f"<del>{escape(old or '')}</del>"
+        text = inline_html(clause)
         items.append(f"<li><b>{escape(clause.get('section') or '(top)')}</b>: {text}</li>")
     more = len(change.clauses) - len(items)
     tail = f"<p>…and {more} more.</p>" if more > 0 else ""
