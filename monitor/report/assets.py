@@ -68,6 +68,13 @@ body:has(#view-side:checked) .inline { display: none; }
 .timeline li.change.material { border-left-color: var(--material); }
 code { overflow-wrap: anywhere; }
 @media (max-width: 40rem) {
+  /* Each table row becomes a card; each value is introduced by its column's name. */
+  .table-wrap table, .table-wrap tbody, .table-wrap tr, .table-wrap td { display: block; }
+  .table-wrap thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  .table-wrap tr { border: 1px solid var(--line); border-radius: 0.375rem; margin: 0 0 0.75rem; padding: 0.25rem 0.5rem; }
+  .table-wrap tr[hidden] { display: none; }
+  .table-wrap td { border: 0; padding: 0.15rem 0; }
+  .table-wrap td::before { content: attr(data-label) ": "; font-weight: 600; }
   .side { grid-template-columns: 1fr; }
   dl.facts { grid-template-columns: 1fr; }
   dl.facts dd { margin-bottom: 0.5rem; }

@@ -107,7 +107,7 @@ def index_page(histories: Iterable[DocumentHistory]) -> str:
     material = sum(1 for c, _ in changes if c.material)
     unreviewed = sum(1 for c, _ in changes if c.review is None)
     summary = (
-        f"<p>{len(histories)} documents watched, {len(failing)} failing. {len(changes)} changes recorded: "
+        f"<p>{_count(len(histories), 'document')} watched, {len(failing)} failing. {_count(len(changes), 'change')} recorded: "
         f"{material} material, {unreviewed} not reviewed yet.</p>"
     )
     feeds = [("All changes", R.ALL_FEED), ("Material changes", R.MATERIAL_FEED)]
@@ -125,6 +125,10 @@ def index_page(histories: Iterable[DocumentHistory]) -> str:
         "</section>",
     ])
     return layout(R.INDEX, "policy-monitor report", body, feeds=feeds)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _filter_form(histories: list[DocumentHistory], changes: list[tuple[ChangeRecord, DocumentRecord]]) -> str:
@@ -154,13 +158,24 @@ def _documents_table(histories: list[DocumentHistory]) -> str:
             f'<a href="{escape(R.change_page(doc.id, last.key))}">{when(last.detected_at)}</a> {severity(last.severity)}'
             if last else "none yet"
         )
-        rows.append(
-            f"<tr {attrs}><td>{escape(doc.vendor_name)}</td>"
-            f'<td><a href="{escape(R.document_page(doc.id))}">{escape(doc.kind)}</a> <code>{escape(doc.id)}</code></td>'
-            f"<td>{when(doc.last_checked_at)}</td><td>{last_change}</td><td>{status}</td></tr>"
-        )
-    head = "<tr><th scope=col>Vendor</th><th scope=col>Document</th><th scope=col>Last check</th><th scope=col>Last change</th><th scope=col>Status</th></tr>"
-    return f'<div class="table-wrap"><table id="documents"><thead>{head}</thead><tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>"
+        cells = [escape(doc.vendor_name), f'<a href="{escape(R.document_page(doc.id))}">{escape(doc.kind)}</a> <code>{escape(doc.id)}</code>',
+                 when(doc.last_checked_at), last_change, status]
+        rows.append(f"<tr {attrs}>{_cells(_DOCUMENT_COLUMNS, cells)}</tr>")
+    return _table("documents", _DOCUMENT_COLUMNS, rows)
+
+
+_DOCUMENT_COLUMNS = ("Vendor", "Document", "Last check", "Last change", "Status")
+_CHANGE_COLUMNS = ("Detected", "Document", "Versions", "Severity", "Categories", "Why", "Review")
+
+
+def _cells(columns: Sequence[str], cells: Sequence[str]) -> str:
+    # data-label: on a phone each row becomes a card, and each value shows its column's name.
+    return "".join(f'<td data-label="{escape(label)}">{cell}</td>' for label, cell in zip(columns, cells))
+
+
+def _table(table_id: str, columns: Sequence[str], rows: list[str]) -> str:
+    head = "<tr>" + "".join(f"<th scope=col>{escape(c)}</th>" for c in columns) + "</tr>"
+    return f'<div class="table-wrap"><table id="{table_id}"><thead>{head}</thead><tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>"
 
 
 def _row_attrs(change: ChangeRecord | None, tags: Sequence[str], unreviewed: bool) -> str:
@@ -177,18 +192,10 @@ def _changes_table(changes: list[tuple[ChangeRecord, DocumentRecord]]) -> str:
         return "<p>No change recorded yet: the first check stores each document's current version.</p>"
     rows = []
     for c, doc in changes:
-        rows.append(
-            f"<tr {_row_attrs(c, doc.tags, c.review is None)}>"
-            f'<td><a href="{escape(R.change_page(doc.id, c.key))}">{when(c.detected_at)}</a></td>'
-            f"<td>{escape(where(doc))}</td><td>{c.from_version} → {c.to_version}</td>"
-            f"<td>{severity(c.severity)}</td><td>{categories(c)}</td><td>{escape(c.reason)}</td>"
-            f"<td>{review_state(c)}</td></tr>"
-        )
-    head = (
-        "<tr><th scope=col>Detected</th><th scope=col>Document</th><th scope=col>Versions</th><th scope=col>Severity</th>"
-        "<th scope=col>Categories</th><th scope=col>Why</th><th scope=col>Review</th></tr>"
-    )
-    return f'<div class="table-wrap"><table id="changes"><thead>{head}</thead><tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>"
+        cells = [f'<a href="{escape(R.change_page(doc.id, c.key))}">{when(c.detected_at)}</a>', escape(where(doc)),
+                 f"{c.from_version} → {c.to_version}", severity(c.severity), categories(c), escape(c.reason), review_state(c)]
+        rows.append(f"<tr {_row_attrs(c, doc.tags, c.review is None)}>{_cells(_CHANGE_COLUMNS, cells)}</tr>")
+    return _table("changes", _CHANGE_COLUMNS, rows)
 
 
 # --- a document -----------------------------------------------------------------------------------
