@@ -73,7 +73,7 @@ def report(
         _print_json(result.to_dict())
         return
     typer.echo(
-        f"report: {result.documents} documents, {result.changes} changes; {len(result.written)} files written, "
+        f"report: {_n(result.documents, 'document')}, {_n(result.changes, 'change')}; {_n(len(result.written), 'file')} written, "
         f"{result.unchanged} unchanged, in {result.seconds:.1f}s"
     )
     typer.echo(f"open {folder / 'index.html'}")
@@ -117,6 +117,10 @@ def review(
     typer.echo(f"{change}: {row.status} by {row.decided_by} at {iso(row.decided_at)}" + (f" — {row.note}" if row.note else ""))
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _login() -> str:
     try:
         return getpass.getuser()
@@ -147,13 +151,13 @@ def export(
         if fmt is ExportFormat.zip:
             target = out or Path(f"policy-monitor-evidence-{since.date().isoformat() if since else 'all'}.zip")
             count = export_zip(store, moment, target, base)
-            typer.echo(f"wrote {count} evidence records, with their snapshots, to {target}", err=True)
+            typer.echo(f"wrote {_n(count, 'evidence record')}, with their snapshots, to {target}", err=True)
             return
-        text = export_text(store, moment, fmt.value, base)
+        text, count = export_text(store, moment, fmt.value, base)
     finally:
         store.close()
     if out is None:
         sys.stdout.write(text)
         return
     out.write_text(text, encoding="utf-8")
-    typer.echo(f"wrote {max(text.count(chr(10)) - (fmt is ExportFormat.csv), 0)} evidence records to {out}", err=True)
+    typer.echo(f"wrote {_n(count, 'evidence record')} to {out}", err=True)

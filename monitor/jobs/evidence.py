@@ -32,9 +32,10 @@ def evidence_records(store: Store, since: datetime | None, base_url: str | None 
     return out
 
 
-def export_text(store: Store, since: datetime | None, fmt: str, base_url: str | None = None) -> str:
+def export_text(store: Store, since: datetime | None, fmt: str, base_url: str | None = None) -> tuple[str, int]:
+    """(the CSV or JSON lines, the number of records)."""
     records = [r for r, _ in evidence_records(store, since, base_url)]
-    return evidence.to_csv(records) if fmt == "csv" else evidence.to_jsonl(records)
+    return (evidence.to_csv(records) if fmt == "csv" else evidence.to_jsonl(records)), len(records)
 
 
 def export_zip(store: Store, since: datetime | None, target: Path, base_url: str | None = None) -> int:

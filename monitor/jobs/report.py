@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,7 +124,7 @@ def with_versions(store: Store, history: DocumentHistory, texts: bool = True) ->
         VersionRecord(v.number, v.sha256, aware(v.captured_at), v.source, v.url, v.snapshot_sha256, v.content_type)
         for v in sorted(rows, key=lambda v: v.number)
     )
-    by_sha = {v.sha256: store.text(v.sha256) for v in versions} if texts else {}
+    by_sha = {sha: data.decode("utf-8") for sha, data in store.blobs(v.sha256 for v in versions).items()} if texts else {}
     return DocumentHistory(history.document, versions, history.changes, by_sha)
 
 
@@ -136,9 +135,13 @@ def _document_pages(store: Store, writer: _Writer, history: DocumentHistory) -> 
     writer.put(R.document_page(doc_id), pages.document_page(history))
     for sha in {v.sha256 for v in history.versions}:
         writer.put(R.version_page(doc_id, sha), pages.version_page(history, sha))
-    for v in history.versions:
-        if v.snapshot_sha256:  # content-addressed: once written it never changes
-            writer.put_once(R.snapshot_file(doc_id, v.snapshot_sha256, v.content_type), lambda v=v: store.blob(v.snapshot_sha256))
+    # Content-addressed: a snapshot once written never changes, so only the missing ones are read.
+    missing = {R.snapshot_file(doc_id, v.snapshot_sha256, v.content_type): v.snapshot_sha256
+               for v in history.versions if v.snapshot_sha256}
+    missing = {path: sha for path, sha in missing.items() if not writer.exists(path)}
+    raw = store.blobs(missing.values()) if missing else {}
+    for path, sha in missing.items():
+        writer.put(path, raw[sha])
     for change in history.changes:
         writer.put(R.change_page(doc_id, change.key), change_page(history, change))
 
@@ -167,6 +170,7 @@ class _Writer:
         self.root = root
         self.written: list[str] = []
         self.unchanged = 0
+        self._folders: set[Path] = set()
 
     def put(self, path: str, content: str | bytes) -> None:
         data = content.encode("utf-8", "replace") if isinstance(content, str) else content
@@ -180,22 +184,19 @@ class _Writer:
         self._write(target, data)
         self.written.append(path)
 
-    def put_once(self, path: str, produce: Callable[[], bytes]) -> None:
-        if (self.root / path).exists():
-            self.unchanged += 1
-            return
-        self._write(self.root / path, produce())
-        self.written.append(path)
+    def exists(self, path: str) -> bool:
+        found = (self.root / path).exists()
+        self.unchanged += found
+        return found
 
-    @staticmethod
-    def _write(target: Path, data: bytes) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    def _write(self, target: Path, data: bytes) -> None:
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # same folder: the rename is atomic
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)
+            tmp.write_bytes(data)
             os.replace(tmp, target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise

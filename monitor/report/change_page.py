@@ -7,6 +7,8 @@ markers are ambiguous when a page itself contains "[-".
 
 from __future__ import annotations
 
+import functools
+
 from monitor.engine import worddiff
 from monitor.render.markup import escape
 from monitor.report import records as R
@@ -139,7 +141,7 @@ def _sides(clause: dict) -> tuple[str | None, str | None, str]:
     if kind == "moved" or old is None or new is None or old == new:
         text = escape(new or old or "")
         return None, text, text
-    ops = worddiff.diff(old, new)
+    ops = _word_diff(old, new)
     before = "".join(_mark("del", t) if op == worddiff.DELETE else escape(t) for op, t in ops if op != worddiff.INSERT)
     after = "".join(_mark("ins", t) if op == worddiff.INSERT else escape(t) for op, t in ops if op != worddiff.DELETE)
     inline = []
@@ -148,6 +150,12 @@ def _sides(clause: dict) -> tuple[str | None, str | None, str]:
         if op == worddiff.DELETE and i + 1 < len(ops) and ops[i + 1][0] == worddiff.INSERT:
             inline.append(" ")  # "do not may" reads as two runs, not "do notmay"
     return before, after, "".join(inline)
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_diff(old: str, new: str) -> tuple[tuple[int, str], ...]:
+    # A clause is shown on its change page and in up to four feeds: diff it once.
+    return tuple(worddiff.diff(old, new))
 
 
 def _mark(tag: str, text: str) -> str:

@@ -220,8 +220,8 @@ def document_page(history: DocumentHistory) -> str:
 <dl class="facts">
 <dt>Document</dt><dd><code>{escape(doc.id)}</code></dd>
 <dt>URL</dt><dd>{outside_link(doc.url)}</dd>
-<dt>Versions</dt><dd>{len(history.versions)}, {len(history.changes)} changes</dd>
-<dt>Feed</dt><dd><a href="{link(feed)}">changes to this document (Atom)</a></dd>
+<dt>History</dt><dd>{_count(len(history.versions), 'version')}, {_count(len(history.changes), 'change')}</dd>
+<dt>Feeds</dt><dd><a href="{link(feed)}">this document (Atom)</a> · <a href="{link(R.vendor_feed(doc.vendor_id))}">all of {escape(doc.vendor_name)} (Atom)</a></dd>
 </dl>
 <section aria-labelledby="timeline-h"><h2 id="timeline-h">Timeline, newest first</h2>
 <ol class="timeline" reversed>

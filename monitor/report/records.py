@@ -12,7 +12,6 @@ open the same change.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -141,8 +140,17 @@ def vendor_feed(vendor_id: str) -> str:
 
 
 def relative(from_page: str, to_path: str) -> str:
-    """A link from one site path to another that works from a file browser and under any prefix."""
-    return posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")
+    """A link from one site path to another that works from a file browser and under any prefix.
+
+    >>> relative("acme/privacy/changes/x.html", "assets/report.css")
+    '../../../assets/report.css'
+    """
+    here = from_page.split("/")[:-1]
+    there = to_path.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
 def absolute(base_url: str, path: str) -> str:

@@ -9,13 +9,16 @@ another change by a later run.
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Index, func, text
 from sqlmodel import Field, Session, SQLModel, select
 
 from monitor.clock import utcnow
-from monitor.errors import UsageError
+from monitor.errors import StoreError, UsageError
+from monitor.store.models import Blob
 from monitor.report.records import REVIEW_STATES, change_keys
 
 
@@ -86,6 +89,20 @@ class ReviewMethods:
             query = query.where(Version.document_id == document_id)
         with Session(self.engine) as session:
             return change_keys(session.exec(query))
+
+    def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """Many blobs in one query (the report reads a document's texts and snapshots together)."""
+        wanted = sorted(set(shas))
+        out: dict[str, bytes] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
+                chunk = wanted[start:start + 500]
+                rows = conn.execute(select(Blob.sha256, Blob.data).where(Blob.sha256.in_(chunk)))
+                out.update((sha, zlib.decompress(data)) for sha, data in rows)
+        missing = [sha for sha in wanted if sha not in out]
+        if missing:
+            raise StoreError(f"blob {missing[0]} is missing from the database")
+        return out
 
     def review_count(self) -> int:
         with Session(self.engine) as session:
