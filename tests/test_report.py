@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import zipfile
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -268,6 +269,20 @@ def test_every_notification_links_to_its_change_page(tmp_path, server, monkeypat
         for post in hook.posts:
             link = next(w for w in post["message"].split() if w.startswith("https://policies.example/r/"))
             assert (tmp_path / "site" / link.removeprefix("https://policies.example/r/")).is_file(), link
+
+
+@pytest.mark.parametrize("fmt, link", [
+    ("text", "Open the change: https://r.example/acme/privacy/changes/abc.html"),
+    ("markdown", "[Open the change](https://r.example/acme/privacy/changes/abc.html)"),
+    ("html", '<a href="https://r.example/acme/privacy/changes/abc.html">Open the change</a>'),
+])
+def test_a_message_carries_the_link_in_each_format(fmt, link):
+    from monitor.render.messages import Event, render_change, render_digest
+
+    event = Event(1, "change", "acme/privacy", "acme", "Acme", "privacy", "material", ("sale",), "may sell",
+                  from_version=1, to_version=2, url="https://r.example/acme/privacy/changes/abc.html")
+    assert link in render_change(event, fmt).body and link in render_digest([event], fmt).body
+    assert "Open the change" not in render_change(replace(event, url=""), fmt).body
 
 
 def test_report_configuration_errors_name_the_field(tmp_path, history):

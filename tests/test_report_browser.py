@@ -210,6 +210,18 @@ def test_hostile_vendor_text_runs_nothing(site, visit):
     assert raw.page.evaluate("typeof window.__pwned") == "undefined"  # shown as text, not run
 
 
+def test_without_javascript_every_row_shows_and_no_dead_control(site, visit):
+    _history, root, served = site
+    v = visit(f"{served.base}/index.html#material", java_script_enabled=False)
+    assert not v.page.locator("#filters").is_visible()
+    assert visible_rows(v.page, "changes") == 3
+    change = next((root / "acme/privacy/changes").glob("*.html")).relative_to(root).as_posix()
+    v.page.goto(f"{served.base}/{change}")
+    v.page.focus("#view-inline")
+    v.page.keyboard.press("ArrowRight")  # the view switch is CSS only
+    assert v.page.locator("div.side").first.is_visible() and not v.page.locator("p.inline").first.is_visible()
+
+
 def test_the_site_works_from_a_file_browser(site, visit):
     _history, root, _served = site
     v = visit((root / "index.html").as_uri() + "#material")

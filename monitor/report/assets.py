@@ -60,6 +60,7 @@ del::before, del::after, ins::before, ins::after {
 .views { border: 1px solid var(--line); border-radius: 0.375rem; padding: 0.25rem 0.75rem; display: inline-flex; flex-wrap: wrap; gap: 1rem; }
 body:has(#view-inline:checked) .side { display: none; }
 body:has(#view-side:checked) .inline { display: none; }
+.filters[hidden] { display: none; }
 .filters { border: 1px solid var(--line); border-radius: 0.375rem; padding: 0.5rem 0.75rem; display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; align-items: center; }
 .policy-text { white-space: pre-wrap; overflow-wrap: anywhere; font: 0.95rem/1.5 ui-monospace, Menlo, Consolas, monospace; background: #f7f7f7; padding: 0.75rem; border-radius: 0.375rem; }
 .timeline { list-style: none; padding: 0; }
