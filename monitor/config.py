@@ -65,6 +65,18 @@ class ArchiveConfig(_Strict):
         return _check_http_url(value)
 
 
+class ReportConfig(_Strict):
+    """`[report]`: the static web report `check` and `backfill` keep up to date (none when `dir` is unset)."""
+
+    dir: str | None = None  # relative to the watchlist's folder
+    base_url: str | None = None  # where the site is served: notifications and feeds link to it
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        return _check_http_url(value).rstrip("/") if value is not None else None
+
+
 Severity = Literal["noise", "minor", "material"]
 
 
@@ -171,6 +183,7 @@ class Vendor(_Strict):
 class Watchlist(_Strict):
     settings: Settings = Settings()
     archive: ArchiveConfig = ArchiveConfig()
+    report: ReportConfig = ReportConfig()
     vendors: tuple[Vendor, ...] = ()
     notify: tuple[NotifyTarget, ...] = ()
 
@@ -201,7 +214,11 @@ def load_watchlist(path: str | os.PathLike[str]) -> Watchlist:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return parse_watchlist(raw, source=str(path))
+    watchlist = parse_watchlist(raw, source=str(path))
+    if watchlist.report.dir is not None:  # relative to the watchlist, as the database is
+        folder = str(path.parent / os.path.expanduser(watchlist.report.dir))
+        watchlist = watchlist.model_copy(update={"report": watchlist.report.model_copy(update={"dir": folder})})
+    return watchlist
 
 
 def parse_watchlist(raw: dict[str, Any], source: str = DEFAULT_WATCHLIST) -> Watchlist:

@@ -114,6 +114,17 @@ CREATE TABLE outbox (
 	FOREIGN KEY(document_id) REFERENCES document (id), 
 	FOREIGN KEY(change_id) REFERENCES change (id)
 )
+CREATE TABLE review (
+	id INTEGER NOT NULL, 
+	document_id VARCHAR NOT NULL, 
+	to_version INTEGER NOT NULL, 
+	status VARCHAR NOT NULL, 
+	note VARCHAR NOT NULL, 
+	decided_by VARCHAR NOT NULL, 
+	decided_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(document_id) REFERENCES document (id)
+)
 CREATE TABLE run (
 	id INTEGER NOT NULL, 
 	kind VARCHAR NOT NULL, 

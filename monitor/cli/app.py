@@ -6,8 +6,11 @@ its commands on import. Commands import what they need when they run, so `--help
 
 from __future__ import annotations
 
-from monitor.cli import extras, queries, runs  # noqa: F401 - registers the commands
+from monitor.cli import extras, queries, report, runs  # noqa: F401 - registers the commands
 from monitor.cli.base import app
+
+
+from monitor.cli import report as _report_commands  # noqa: E402,F401 - registers report, review, export
 
 
 def main() -> None:

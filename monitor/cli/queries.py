@@ -96,6 +96,7 @@ def changes(
     since: Optional[datetime] = typer.Option(None, "--since", formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"], help="Only changes detected on or after this date (UTC)."),
     material: bool = typer.Option(False, "--material", help="Only material changes."),
     category: Optional[str] = typer.Option(None, "--category", help="Only changes touching this category (sharing, sale, retention...)."),
+    unreviewed: bool = typer.Option(False, "--unreviewed", help="Only changes nobody has reviewed yet (see `review`)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List detected changes, oldest first.
@@ -126,11 +127,14 @@ def changes(
         }
         for c in store.changes(document, since=since.replace(tzinfo=timezone.utc) if since else None, material=True if material else None, category=category)
     ]
+    if unreviewed:
+        decided = store.reviews()
+        rows = [r for r in rows if (r["document"], r["to_version"]) not in decided]
     if as_json:
         print_json(rows)
         return
     if not rows:
-        typer.echo("no changes recorded" + (" matching those filters" if (since or material or category) else ""))
+        typer.echo("no changes recorded" + (" matching those filters" if (since or material or category or unreviewed) else ""))
         return
     # One line a change, then its reason: greppable, and readable at any terminal width.
     for row in rows:

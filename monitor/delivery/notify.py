@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 from monitor.config import NotifyTarget, Watchlist
 from monitor.errors import UsageError
 from monitor.engine.result import RANK
+from monitor.report.records import absolute, change_page
 from monitor.render.messages import Event, Limits, Message, render_digest, render_event
 from monitor.store.models import Change, Delivery, Document, Outbox
 from monitor.clock import aware, iso, utcnow
@@ -242,6 +243,22 @@ def _open_events(store: Store) -> list[Event]:
         return [_event(o, c, d) for o, c, d in s.exec(query)]
 
 
+def _with_links(store: Store, events: list[Event], base_url: str | None) -> list[Event]:
+    """Each change event with the URL of its page in the web report, when the report's base URL is known."""
+    if not base_url or not events:
+        return events
+    keys = store.change_keys()
+    out = []
+    for event in events:
+        key = keys.get((event.document_id, event.to_version)) if event.kind == "change" else None
+        try:
+            url = absolute(base_url, change_page(event.document_id, key)) if key else ""
+        except ValueError:  # an id the report has no page for
+            url = ""
+        out.append(replace(event, url=url) if url else event)
+    return out
+
+
 def _vendor_tags(watchlist: Watchlist) -> dict[str, tuple[str, ...]]:
     return {v.id: v.tags for v in watchlist.vendors}
 
@@ -316,7 +333,7 @@ def deliver_pending(
 ) -> DeliveryReport:
     """Send every open outbox event to every target that wants it; see the module docstring."""
     routing = routes(watchlist)
-    events = _open_events(store)
+    events = _with_links(store, _open_events(store), watchlist.report.base_url)
     _ensure_deliveries(store, events, routing, _vendor_tags(watchlist))
     by_id = {e.outbox_id: e for e in events}
     report = DeliveryReport()

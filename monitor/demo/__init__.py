@@ -92,6 +92,7 @@ def run_demo(directory: Path | None, console: Console) -> None:
             store.close()
     console.rule()
     console.print(f"The demo's watchlist and database are in {directory}. Try:", soft_wrap=True)
-    for command in ("history acme/privacy", "changes --material", "diff acme/privacy --from 1 --to 2", "show acme/privacy --version 2"):
+    for command in ("history acme/privacy", "changes --material", "diff acme/privacy --from 1 --to 2", "show acme/privacy --version 2",
+                    f"report --out {directory / 'site'}", "review acme/privacy@2 --status reviewed --note 'checked with legal'"):
         # soft_wrap: a command must stay on one line to be copied.
         console.print(f"  policy-monitor --watchlist {watchlist_path} {command}", soft_wrap=True)

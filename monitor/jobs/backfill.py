@@ -28,6 +28,7 @@ from monitor.jobs.workers import Workers
 from monitor.errors import ArchiveError, ContentError, StoreError
 from monitor.delivery.notify import DeliveryReport, deliver_pending
 from monitor.jobs.check import register, select_documents
+from monitor.jobs.report import refresh_report
 from monitor.clock import aware, iso, utcnow
 from monitor.store.store import CaptureRecord, Observation, Store, sha256
 
@@ -156,6 +157,8 @@ def run_backfill(
     options = _Options(since, until, notify)
     archive = open_archive(watchlist.archive, watchlist.settings, transport=transport)
     report = asyncio.run(_backfill_all(archive, store, documents, options, _Progress(on_progress)))
+    # The report's pages first, so the links in the notifications open on arrival.
+    refresh_report(watchlist, store, [d.document for d in report.documents if d.counts["imported"]])
     # The same delivery as `check`: whatever is pending (the changes just imported, with --notify).
     report.delivery = deliver_pending(store, watchlist)
     return report

@@ -15,6 +15,7 @@ from datetime import timedelta
 import httpx
 
 from monitor.jobs.observe import Page, accept, observe, persists_as_real
+from monitor.jobs.report import refresh_report
 from monitor.jobs.workers import Workers, worker_count
 from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, document_key
 from monitor.engine.result import Comparison
@@ -121,6 +122,8 @@ def run_check(
     documents = select_documents(watchlist, ids)
     register(store, documents)
     report = asyncio.run(_check_all(watchlist, store, documents, on_result, transport))
+    # The report's pages first, so the links in the notifications below open on arrival.
+    refresh_report(watchlist, store, [r.document for r in report.results if r.version is not None])
     # Every change is in the outbox by now (same transaction as the change); tell people.
     raise_operational_events(store, watchlist)
     report.delivery = deliver_pending(store, watchlist)

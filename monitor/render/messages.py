@@ -49,6 +49,7 @@ class Event:
     created_at: str = ""  # ISO date the event was queued
     entities: tuple[dict, ...] = ()  # a sub-processor list's entity changes (Comparison.entities)
     notice: dict = field(default_factory=dict)  # the notice the page states, with "objection_deadline"
+    url: str = ""  # the change's page in the web report, when its base URL is known ([report] base_url)
 
     @property
     def where(self) -> str:
@@ -108,6 +109,10 @@ class Renderer:
     def command(self, cmd: str) -> str:
         return cmd
 
+    def link(self, url: str) -> str:
+        """Our own URL (the report's base URL and a safe path), never vendor text."""
+        return f"Open the change: {url}"
+
     def deleted(self, text: str) -> str:
         return f"[-{self.untrusted(text)}-]" if text.strip() else text
 
@@ -142,6 +147,9 @@ class MarkdownRenderer(Renderer):
     def command(self, cmd: str) -> str:
         return f"`{cmd}`"
 
+    def link(self, url: str) -> str:
+        return f"[Open the change]({url})"
+
     def deleted(self, text: str) -> str:
         return _wrap(text, "~~", "~~", self.untrusted)
 
@@ -171,6 +179,9 @@ class HtmlRenderer(Renderer):
 
     def command(self, cmd: str) -> str:
         return f"<code>{html.escape(cmd)}</code>"
+
+    def link(self, url: str) -> str:
+        return f'<a href="{html.escape(url, quote=True)}">Open the change</a>'
 
     def deleted(self, text: str) -> str:
         return _wrap(text, f'<del style="background:#fdd">{_HIDE}[-</span>', f"{_HIDE}-]</span></del>", self.untrusted)
@@ -289,11 +300,12 @@ def render_change(event: Event, fmt: str, limits: Limits = Limits()) -> Message:
     def tail(left_out: int) -> list[str]:
         more = len(event.clauses) - len(shown) + left_out
         lines = [f"…and {more} more change{'s' if more != 1 else ''}."] if more else []
+        lines += [r.link(event.url)] if event.url else []
         return [r.paragraph(*lines, f"See them all: {r.command(event.diff_command)}")]
 
     body = fit(r, title, head, [clause_variants(r, c) for c in shown], tail, limits)
     essentials = f"{r.untrusted(event.where)}: {event.severity} change ({cats})"
-    short = [r.paragraph(essentials, r.command(event.diff_command))]
+    short = [r.paragraph(essentials, r.link(event.url) if event.url else r.command(event.diff_command))]
     body = _squeeze(r, body, short, title, limits)
     return Message(title, body, "warning" if event.severity == "material" else "info")
 
@@ -367,7 +379,7 @@ def _digest_item(r: Renderer, event: Event) -> str:
         f"version {event.from_version} → {event.to_version}",
         f"Why: {r.untrusted(event.reason)}",
         *_objection(r, event),
-        r.command(event.diff_command),
+        r.link(event.url) if event.url else r.command(event.diff_command),
     )
 
 

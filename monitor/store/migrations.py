@@ -13,20 +13,25 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from monitor.store import models  # noqa: F401 - registers the tables on SQLModel.metadata
+from monitor.store import models, reviews  # noqa: F401 - registers the tables on SQLModel.metadata
 from monitor.errors import StoreError
 
-LATEST = 2
+LATEST = 3
 
 
 def _entity_columns(conn: Connection) -> None:
-    """Sub-processor lists: a change's entity changes and the notice (objection deadline) as JSON."""
+    """2: sub-processor lists: a change's entity changes and the notice (objection deadline) as JSON."""
     conn.execute(text("ALTER TABLE change ADD COLUMN entities VARCHAR"))
     conn.execute(text("ALTER TABLE change ADD COLUMN notice VARCHAR"))
 
 
+def _add_review_table(conn: Connection) -> None:
+    """3: review decisions on changes (issue 13)."""
+    reviews.Review.__table__.create(conn)
+
+
 # STEPS[n] upgrades a database at version n-1 to version n.
-STEPS: dict[int, Callable[[Connection], None]] = {2: _entity_columns}
+STEPS: dict[int, Callable[[Connection], None]] = {2: _entity_columns, 3: _add_review_table}
 
 
 def upgrade(engine: Engine) -> int:

@@ -27,6 +27,7 @@ from monitor.clock import aware, utcnow
 from monitor.store import migrations
 from monitor.engine.result import Comparison
 from monitor.errors import StoreError, UsageError
+from monitor.store.reviews import ReviewMethods, shift_reviews
 from monitor.store.models import ArchiveCapture, Blob, Change, Check, Document, Outbox, Run, SchemaInfo, Version
 
 # A second writer waits this long for the first to commit before giving up (overlapping runs).
@@ -97,7 +98,7 @@ class CaptureRecord:
     reason: str | None = None
 
 
-class Store:
+class Store(ReviewMethods):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
@@ -381,6 +382,7 @@ class Store:
         for version in sorted(later, key=lambda v: v.number, reverse=True):
             version.number += 1
             session.flush()
+        shift_reviews(session, document_id, number)  # a decision follows its change
         return events
 
     @staticmethod
