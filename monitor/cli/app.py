@@ -497,19 +497,31 @@ def diff(
 
     Example: policy-monitor diff old.html new.html   |   policy-monitor diff acme/privacy --from 3 --to 4
     """
-    from monitor.engine.compare import compare
+    from monitor.engine.gate import judge_pair
 
     if new is not None:
         old_text, new_text = _file_text(old), _file_text(new)
     else:
         old_text, new_text = _stored_pair(_state(ctx).store(), old, from_version, to_version)
-    comparison = compare(old_text, new_text)
-    if as_json:
-        _print_json(comparison.to_dict())
-        return
-    from monitor.render.terminal import print_comparison
+    _print_judgement(judge_pair(old_text, new_text), as_json, show_all)
 
-    print_comparison(_console(), comparison, show_all=show_all)
+
+def _print_judgement(judgement, as_json: bool, show_all: bool) -> None:
+    """The quality gate's word first (why a pair is not reported), then the clause changes."""
+    comparison = judgement.comparison
+    if as_json:
+        data = comparison.to_dict() if comparison is not None else {"material": False, "severity": "noise",
+                                                                     "categories": [], "direction": "none",
+                                                                     "clauses": [], "kept": None}
+        data["reason"] = judgement.verdict
+        _print_json({**data, "material": judgement.material, "quality": judgement.quality})
+        return
+    if judgement.problem is not None:
+        typer.echo(judgement.verdict)
+    if comparison is not None:
+        from monitor.render.terminal import print_comparison
+
+        print_comparison(_console(), comparison, show_all=show_all)
 
 
 def _file_text(name: str) -> str:

@@ -33,13 +33,30 @@ def compare(old_text: str, new_text: str) -> Comparison:
     old, new = segment(old_text), segment(new_text)
     ctx = cosmetic.context(old, new)
     pairs = align(old, new)
-    changes = [c for p in pairs if (c := _change(p, old, new, ctx)) is not None]
+    judged: dict[tuple, ClauseChange | None] = {}
+    changes = [c for p in pairs if (c := _change_once(p, old, new, ctx, judged)) is not None]
     kept = sum(len(p.old) for p in pairs if p.type in (UNCHANGED, MOVED))
     return replace(summarize(changes), kept=round(kept / len(old), 3) if old else float(not new))
 
 
 def _section(clause: Clause) -> str:
     return " > ".join(clause.section)
+
+
+def _change_once(p: Pair, old: Sequence[Clause], new: Sequence[Clause], ctx: cosmetic.Context,
+                 judged: dict[tuple, ClauseChange | None]) -> ClauseChange | None:
+    """`_change`, judged once per distinct clause text and place: a page of 200,000 equal sentences
+    costs one judgement, not 200,000."""
+    key = (p.type, p.shape, tuple(_identity("old", old[i], ctx) for i in p.old),
+           tuple(_identity("new", new[j], ctx) for j in p.new))
+    if key not in judged:
+        judged[key] = _change(p, old, new, ctx)
+    return judged[key]
+
+
+def _identity(side: str, c: Clause, ctx: cosmetic.Context) -> tuple:
+    """Everything of a clause its judgement reads, its position aside."""
+    return (c.text, c.kind, c.level, c.section, c.nav, c.links, (side, c.block, c.key) in ctx.repeated)
 
 
 def _change(p: Pair, old: Sequence[Clause], new: Sequence[Clause], ctx: cosmetic.Context) -> ClauseChange | None:

@@ -34,6 +34,9 @@ TYPO_SHARE = 0.02  # share of the clause's characters a typo fix may touch (at l
 TYPO_MAX_WORDS = 6  # words removed plus added
 DOUBLED_WORD_CHARS = 16  # a dropped doubled word may shorten a clause by this much
 NAV_MAX_WORDS = 12
+# a cut-off sentence longer than this is not looked for as the start of another: the prefix search
+# then costs a bounded number of lookups per clause, not one per word (quadratic on a huge clause)
+STUB_MAX_WORDS = 60
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _TERMINAL = re.compile(r"[.!?:;)\]\"'”’]\s*$")
 
@@ -52,7 +55,7 @@ class Context:
 
     def completes_stub(self, side: str, key: str) -> bool:
         """Is `key` a sentence whose opening words stood alone, cut off, in the `side` version?"""
-        words = key.split()
+        words = key.split(" ", STUB_MAX_WORDS + 1)[:STUB_MAX_WORDS + 1]
         return any((side, " ".join(words[:k])) in self.stubs for k in range(2, len(words)))
 
     def has_prefix(self, side: str, prefix: str) -> bool:
@@ -88,7 +91,7 @@ def context(old: Sequence[Clause], new: Sequence[Clause]) -> Context:
         (side, c.key)
         for side, clauses, other in (("old", old, new_keys), ("new", new, old_keys))
         for c in clauses
-        if c.kind == "para" and c.words >= 2 and not other[c.key] and not _TERMINAL.search(c.text)
+        if c.kind == "para" and 2 <= c.words <= STUB_MAX_WORDS and not other[c.key] and not _TERMINAL.search(c.text)
     )
     return Context(
         old_keys, new_keys, headings, tuple(sorted(old_keys)), tuple(sorted(new_keys)), repeated, stubs

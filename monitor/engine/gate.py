@@ -1,12 +1,24 @@
 """One page judged against the version before it: the quality gate, the clause engine, the second gate.
 
 Pure: texts in, values out. `check`, `backfill` and `diff` judge a pair the same way.
+
+    >>> v = judge_pair("We keep logs for 30 days. We never sell data. Contact us.", "Service unavailable")
+    >>> v.quality["problem"], v.held, v.material
+    ('outage', True, False)
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from monitor.engine.result import Comparison
-from monitor.text.quality import Problem, assess, assess_change
+from monitor.text.quality import Problem, assess, assess_change, assess_pair
+
+# The quality object names the problem in the words of `diff --json`: the gate's finer kinds folded.
+PROBLEM_NAMES = {
+    "error_page": "outage", "empty": "outage", "bot_wall": "wall", "login_wall": "wall", "consent_wall": "wall",
+    "truncated": "truncated", "replaced": "replaced", "language": "language", "unreadable": "language",
+}
 
 
 def judge_page(text: str, previous: str | None) -> tuple[Problem | None, Comparison | None]:
@@ -16,6 +28,69 @@ def judge_page(text: str, previous: str | None) -> tuple[Problem | None, Compari
         return problem, None
     comparison = compare(previous, text)
     return assess_change(comparison.kept, previous), comparison
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A pair as `check` would take it: `held` when the gate keeps the new text from alerting."""
+
+    problem: Problem | None
+    comparison: Comparison | None
+
+    @property
+    def held(self) -> bool:
+        return self.problem is not None and self.problem.kind != "unreadable"
+
+    @property
+    def material(self) -> bool:
+        return self.problem is None and self.comparison is not None and self.comparison.material
+
+    @property
+    def quality(self) -> dict:
+        if self.problem is None:
+            return {"problem": "none", "kind": None, "evidence": None, "held": False}
+        return {
+            "problem": PROBLEM_NAMES.get(self.problem.kind, self.problem.kind),
+            "kind": self.problem.kind,
+            "evidence": self.problem.detail,
+            "held": self.held,
+        }
+
+    @property
+    def verdict(self) -> str:
+        """One line a reviewer reads first: why this pair alerts, or why it does not."""
+        if self.problem is not None and self.problem.kind == "unreadable":
+            return f"{self.problem.detail}: no clause was judged"
+        if self.problem is not None:
+            return f"not reported: {self.problem} (check would hold this version and raise no alert)"
+        if self.comparison is None:
+            return "no change"
+        return self.comparison.reason
+
+
+def judge_pair(old: str, new: str) -> Judgement:
+    """Both sides through the gate (an old outage page is as much junk as a new one), then the engine.
+
+    A text in a language the engine has no lexicon for is compared for the record but never called
+    minor or material: the judgement says so instead.
+    """
+    problem = assess(old) or assess_pair(old, new)
+    if problem is not None and problem.kind != "unreadable":
+        return Judgement(problem, None)
+    comparison = compare(old, new)
+    if problem is None:
+        problem = assess_change(comparison.kept, old)
+    if problem is not None:
+        comparison = _unjudged(comparison, problem)
+    return Judgement(problem, comparison)
+
+
+def _unjudged(comparison: Comparison, problem: Problem) -> Comparison:
+    from dataclasses import replace
+
+    severity = "noise" if not comparison.changed else "minor"
+    return replace(comparison, material=False, severity=severity, categories=(), direction="none",
+                   reason=f"not judged: {problem.detail}")
 
 
 def compare(old: str, new: str) -> Comparison:
