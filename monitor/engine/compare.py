@@ -14,6 +14,7 @@ split into several ("split"), several were merged ("merged") or both ("rewritten
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from typing import Sequence
 
@@ -22,7 +23,7 @@ from monitor.engine import cosmetic
 from monitor.engine import worddiff
 from monitor.engine.result import RANK, ClauseChange, Comparison
 from monitor.engine.align import MOVED, UNCHANGED, Pair, align
-from monitor.engine.clauses import HEADING, Clause, segment
+from monitor.engine.clauses import HEADING, Clause, normalize_key, segment
 
 
 
@@ -33,10 +34,54 @@ def compare(old_text: str, new_text: str) -> Comparison:
     old, new = segment(old_text), segment(new_text)
     ctx = cosmetic.context(old, new)
     pairs = align(old, new)
+    terms = _changed_terms(pairs, old, new)
     judged: dict[tuple, ClauseChange | None] = {}
-    changes = [c for p in pairs if (c := _change_once(p, old, new, ctx, judged)) is not None]
+    changes = [c for p in pairs if (c := _change_once(p, old, new, ctx, judged, terms)) is not None]
+    changes = _relayout(changes)
     kept = sum(len(p.old) for p in pairs if p.type in (UNCHANGED, MOVED))
     return replace(summarize(changes), kept=round(kept / len(old), 3) if old else float(not new))
+
+
+# Words a re-layout may add or drop while regrouping the same sentences ("and" joining two bullets).
+_JOINERS = frozenset("and or the a an of to as such including include includes e g i eg ie etc".split())
+RELAYOUT_MAX_JOINERS = 6
+
+
+def _relayout(changes: list[ClauseChange]) -> list[ClauseChange]:
+    """Every clause change together moves the same words: the text was regrouped (a table became a list,
+    sections merged or split, bullets joined), not changed. All of it is then noise."""
+    judged = [c for c in changes if c.severity != "noise"]
+    if not judged:
+        return changes
+    removed: Counter[str] = Counter()
+    added: Counter[str] = Counter()
+    for c in changes:
+        removed.update(normalize_key(c.old or "").split())
+        added.update(normalize_key(c.new or "").split())
+    for c in changes:  # a moved clause is on both sides already
+        if c.type == MOVED:
+            removed.subtract(normalize_key(c.new or "").split())
+            added.subtract(normalize_key(c.new or "").split())
+    difference = (removed - added) + (added - removed)
+    if sum(difference.values()) > RELAYOUT_MAX_JOINERS or set(difference) - _JOINERS:
+        return changes
+    return [c if c.severity == "noise" else replace(c, categories=(), severity="noise", direction="none",
+                                                    reason="re-layout: the same words regrouped")
+            for c in changes]
+
+
+def _changed_terms(pairs: Sequence[Pair], old: Sequence[Clause], new: Sequence[Clause]) -> classify.Terms:
+    """How many changed clauses of each side name each term. A term gone from one changed clause and
+    named by another on the other side moved (a list re-laid out, a sentence split): no change of
+    practice. Unchanged text is left out: a term named only there did not move into the edit."""
+    changed = [p for p in pairs if p.type not in (UNCHANGED, MOVED)]
+    counts: classify.Terms = {"old": Counter(), "new": Counter()}
+    for p in changed:
+        if p.old:
+            counts["old"].update(classify.document_terms(" ".join(old[i].text for i in p.old)))
+        if p.new:
+            counts["new"].update(classify.document_terms(" ".join(new[j].text for j in p.new)))
+    return counts
 
 
 def _section(clause: Clause) -> str:
@@ -44,13 +89,13 @@ def _section(clause: Clause) -> str:
 
 
 def _change_once(p: Pair, old: Sequence[Clause], new: Sequence[Clause], ctx: cosmetic.Context,
-                 judged: dict[tuple, ClauseChange | None]) -> ClauseChange | None:
+                 judged: dict[tuple, ClauseChange | None], terms: classify.Terms) -> ClauseChange | None:
     """`_change`, judged once per distinct clause text and place: a page of 200,000 equal sentences
     costs one judgement, not 200,000."""
     key = (p.type, p.shape, tuple(_identity("old", old[i], ctx) for i in p.old),
            tuple(_identity("new", new[j], ctx) for j in p.new))
     if key not in judged:
-        judged[key] = _change(p, old, new, ctx)
+        judged[key] = _change(p, old, new, ctx, terms)
     return judged[key]
 
 
@@ -59,7 +104,8 @@ def _identity(side: str, c: Clause, ctx: cosmetic.Context) -> tuple:
     return (c.text, c.kind, c.level, c.section, c.nav, c.links, (side, c.block, c.key) in ctx.repeated)
 
 
-def _change(p: Pair, old: Sequence[Clause], new: Sequence[Clause], ctx: cosmetic.Context) -> ClauseChange | None:
+def _change(p: Pair, old: Sequence[Clause], new: Sequence[Clause], ctx: cosmetic.Context,
+            terms: classify.Terms | None = None) -> ClauseChange | None:
     olds = [old[i] for i in p.old]
     news = [new[j] for j in p.new]
     section = _section(news[0] if news else olds[0])
@@ -78,7 +124,7 @@ def _change(p: Pair, old: Sequence[Clause], new: Sequence[Clause], ctx: cosmetic
     why = cosmetic.reason(ctype, olds, news, ctx, ops)
     if why is not None:
         return ClauseChange(ctype, section, old_s, new_s, diff, (), "noise", why, "none", p.shape)
-    verdict = classify.judge(ctype, old_s, new_s, section)
+    verdict = classify.judge(ctype, old_s, new_s, section, terms)
     severity, why = verdict.severity, verdict.reason
     if severity == "material" and all(c.kind == HEADING for c in (*olds, *news)):
         # a title names a section; what the section says is judged in its own clauses

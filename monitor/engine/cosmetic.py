@@ -52,6 +52,7 @@ class Context:
     new_sorted: tuple[str, ...] = ()
     repeated: frozenset[tuple[str, int, str]] = frozenset()  # (side, block, key) of repeated text
     stubs: frozenset[tuple[str, str]] = frozenset()  # (side, key) of vanished unterminated sentences
+    placed: frozenset[tuple[str, tuple[str, ...], str]] = frozenset()  # (side, section, key) of every clause
 
     def completes_stub(self, side: str, key: str) -> bool:
         """Is `key` a sentence whose opening words stood alone, cut off, in the `side` version?"""
@@ -94,7 +95,8 @@ def context(old: Sequence[Clause], new: Sequence[Clause]) -> Context:
         if c.kind == "para" and 2 <= c.words <= STUB_MAX_WORDS and not other[c.key] and not _TERMINAL.search(c.text)
     )
     return Context(
-        old_keys, new_keys, headings, tuple(sorted(old_keys)), tuple(sorted(new_keys)), repeated, stubs
+        old_keys, new_keys, headings, tuple(sorted(old_keys)), tuple(sorted(new_keys)), repeated, stubs,
+        frozenset(("old", c.section, c.key) for c in old) | frozenset(("new", c.section, c.key) for c in new),
     )
 
 
@@ -203,6 +205,12 @@ def reason(
         name = "new" if change_type == "added" else "old"
         if all(other[c.key] and (name, c.block, c.key) in ctx.repeated for c in side):
             return "duplicate of a clause still present"
+        other_name = "old" if change_type == "added" else "new"
+        if all(c.kind == "para" and (other_name, c.section, c.key) in ctx.placed for c in side):
+            # a sentence present on both sides is no change: here one copy of a text the other version still
+            # holds under the same heading (a duplicated block dropped). Items and rows are left out: the
+            # same item in two lists (adults, minors) says something of each list
+            return "same text still present elsewhere"
         if all(_is_nav(c, ctx) for c in side):
             return "table of contents or navigation entry"
         if is_date_notice(key):
