@@ -339,6 +339,7 @@ def _minor(text: str, section: str, reason: str) -> Verdict:
 Terms = dict[str, Counter]
 
 
+@lru_cache(maxsize=4096)  # a page may repeat one sentence thousands of times
 def document_terms(text: str) -> frozenset[tuple[str, str]]:
     """Every data type, purpose and recipient a whole version names, wherever it names it."""
     t = normalize(text)

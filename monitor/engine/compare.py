@@ -22,7 +22,7 @@ from monitor.classifier import classify
 from monitor.engine import cosmetic
 from monitor.engine import worddiff
 from monitor.engine.result import RANK, ClauseChange, Comparison
-from monitor.engine.align import MOVED, UNCHANGED, Pair, align
+from monitor.engine.align import ADDED, MOVED, REMOVED, UNCHANGED, Pair, align
 from monitor.engine.clauses import HEADING, Clause, normalize_key, segment
 
 
@@ -36,7 +36,11 @@ def compare(old_text: str, new_text: str) -> Comparison:
     pairs = align(old, new)
     terms = _changed_terms(pairs, old, new)
     judged: dict[tuple, ClauseChange | None] = {}
-    changes = [c for p in pairs if (c := _change_once(p, old, new, ctx, judged, terms)) is not None]
+    repeats = _repeated_passages(pairs, old, new)
+    changes = [
+        _repeat_change(p, old, new) if id(p) in repeats else c
+        for p in pairs if (c := _change_once(p, old, new, ctx, judged, terms)) is not None
+    ]
     changes = _relayout(changes)
     kept = sum(len(p.old) for p in pairs if p.type in (UNCHANGED, MOVED))
     return replace(summarize(changes), kept=round(kept / len(old), 3) if old else float(not new))
@@ -68,6 +72,50 @@ def _relayout(changes: list[ClauseChange]) -> list[ClauseChange]:
     return [c if c.severity == "noise" else replace(c, categories=(), severity="noise", direction="none",
                                                     reason="re-layout: the same words regrouped")
             for c in changes]
+
+
+# A passage this long (clauses) dropped or added whole while the other version holds the same sentences
+# in the same order is a copy; one clause alone may be an item taken out of one of two lists.
+MIN_REPEATED_PASSAGE = 2
+
+
+def _repeated_passages(pairs: Sequence[Pair], old: Sequence[Clause], new: Sequence[Clause]) -> set[int]:
+    """ids of removed (added) pairs in a run of consecutive clauses the other version has in the same
+    order, contiguous, under the same headings: a duplicated passage dropped (or a passage repeated)."""
+    out: set[int] = set()
+    for kind, side, other in ((REMOVED, old, new), (ADDED, new, old)):
+        by_index = {(p.old if kind == REMOVED else p.new)[0]: p for p in pairs if p.type == kind}
+        starts: dict[str, list[int]] = {}
+        for k, c in enumerate(other):
+            starts.setdefault(c.key, []).append(k)
+        run: list[int] = []
+        for i in sorted(by_index) + [-2]:
+            if run and i == run[-1] + 1:
+                run.append(i)
+                continue
+            if len(run) >= MIN_REPEATED_PASSAGE and _contiguous_in([side[k] for k in run], other, starts):
+                out.update(id(by_index[k]) for k in run)
+            run = [i]
+    return out
+
+
+def _contiguous_in(run: list[Clause], other: Sequence[Clause], starts: dict[str, list[int]]) -> bool:
+    """Does `other` hold the run's clauses in order, under the same headings? (The same two items in the
+    adults' list and in the teens' list are two statements, not a copy.)"""
+    for at in starts.get(run[0].key, [])[:50]:  # a bounded number of tries: the check stays linear
+        if at + len(run) <= len(other) and all(
+            (other[at + n].key, other[at + n].section) == (c.key, c.section) for n, c in enumerate(run)
+        ):
+            return True
+    return False
+
+
+def _repeat_change(p: Pair, old: Sequence[Clause], new: Sequence[Clause]) -> ClauseChange:
+    clause = old[p.old[0]] if p.old else new[p.new[0]]
+    text = clause.text
+    diff = f"[-{text}-]" if p.old else f"{{+{text}+}}"
+    return ClauseChange(p.type, _section(clause), text if p.old else None, None if p.old else text, diff, (),
+                        "noise", "a repeated passage: the other version holds the same sentences in order", "none")
 
 
 def _changed_terms(pairs: Sequence[Pair], old: Sequence[Clause], new: Sequence[Clause]) -> classify.Terms:
