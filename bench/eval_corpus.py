@@ -14,76 +14,152 @@ on material pairs, timings, the misclassified pairs, and an "alert on any change
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import statistics
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from monitor.classifier import classify  # noqa: E402
-from monitor.engine.compare import Comparison, compare  # noqa: E402
+from monitor.engine.gate import Judgement, judge_pair  # noqa: E402
 
-_judge_seconds = [0.0]
-_real_judge = classify.judge
-
-
-def _timed_judge(*args, **kwargs):
-    """The classifier's share of compare() time, reported apart from the engine's own."""
-    start = time.perf_counter()
-    try:
-        return _real_judge(*args, **kwargs)
-    finally:
-        _judge_seconds[0] += time.perf_counter() - start
-
-TARGETS = {"precision": 0.90, "recall": 0.95, "category recall": 0.90, "largest pair seconds": 0.5}
+TARGETS = {"precision": 0.95, "recall": 0.95, "category recall": 0.92, "quiet noise": 1.0, "quiet error_page": 1.0}
 
 
 def _corpus_dir(arg: str | None) -> Path:
     if arg:
         return Path(arg)
     env = os.environ.get("POLICY_MONITOR_CORPUS")
-    return Path(env) if env else REPO.parent / "shared" / "corpus"
+    if env:
+        return Path(env)
+    # next to the repository, or next to the folder of worktrees it sits in
+    near = [up / "shared" / "corpus" for up in (REPO.parent, REPO.parent.parent)]
+    return next((p for p in near if p.is_dir()), near[0])
 
 
-def _quality_gate():
-    """monitor.text.quality.assess(text) -> problem | None, when the project has one."""
-    try:
-        module = importlib.import_module("monitor.text.quality")
-    except ImportError:
-        return None
-    return getattr(module, "assess", None)
+@dataclass(frozen=True)
+class Case:
+    set: str  # "platforms" | "vendors"
+    org: str  # the platform or vendor: the unit left out in leave-one-vendor-out
+    label: dict
+    old_path: Path
+    new_path: Path
+
+    def texts(self) -> tuple[str, str]:
+        return self.old_path.read_text(encoding="utf-8"), self.new_path.read_text(encoding="utf-8")
 
 
-def _gate(assess, old_text: str, new_text: str):
-    """Mirror the product: a version only reaches the engine when it passes the quality gate."""
-    try:
-        return assess(old_text) or assess(new_text, previous=old_text)
-    except TypeError:  # an assess(text) without the previous-version check
-        return assess(old_text) or assess(new_text)
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _load(corpus: Path) -> tuple[list[dict], dict[tuple[str, str], dict]]:
-    labels = [json.loads(line) for line in (corpus / "labels.jsonl").read_text().splitlines() if line.strip()]
-    versions: dict[tuple[str, str], dict] = {}
-    for line in (corpus / "histories.jsonl").read_text().splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            versions[(rec["platform"], rec["commit"][:8])] = rec
-    return labels, versions
+def _platform_cases(corpus: Path) -> tuple[list[Case], list[str]]:
+    if not (corpus / "labels.jsonl").is_file() or not (corpus / "histories.jsonl").is_file():
+        return [], []
+    versions = {(r["platform"], r["commit"][:8]): r for r in _jsonl(corpus / "histories.jsonl")}
+    cases, skipped = [], []
+    for label in _jsonl(corpus / "labels.jsonl"):
+        platform, old_c, new_c = label["id"].rsplit("-", 2)
+        old_v, new_v = versions.get((platform, old_c)), versions.get((platform, new_c))
+        if not old_v or not new_v or not old_v.get("file") or not new_v.get("file"):
+            skipped.append(label["id"])
+            continue
+        cases.append(Case("platforms", platform, label, corpus / old_v["file"], corpus / new_v["file"]))
+    return cases, skipped
 
 
-def _ratio(num: float, den: float) -> str:
-    return f"{num / den:.3f} ({num:g}/{den:g})" if den else "n/a (0/0)"
+def _vendor_cases(corpus: Path) -> list[Case]:
+    folder = corpus / "vendors"
+    if not (folder / "labels.jsonl").is_file() or not (folder / "pairs.jsonl").is_file():
+        return []
+    pairs = {p["id"]: p for p in _jsonl(folder / "pairs.jsonl")}
+    return [
+        Case("vendors", pairs[lab["id"]]["vendor"], lab, folder / pairs[lab["id"]]["old"], folder / pairs[lab["id"]]["new"])
+        for lab in _jsonl(folder / "labels.jsonl") if lab["id"] in pairs
+    ]
 
 
-def _show(pair_id: str, cmp: Comparison) -> None:
-    print(f"\n== {pair_id}: {cmp.severity} {list(cmp.categories)} {cmp.direction} — {cmp.reason}")
+
+@dataclass
+class Row:
+    case: Case
+    judgement: Judgement
+    seconds: float
+    chars: int
+
+    @property
+    def predicted(self) -> bool:
+        return self.judgement.material
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        cmp = self.judgement.comparison
+        return cmp.categories if cmp is not None and self.predicted else ()
+
+
+def _evaluate(case: Case) -> Row:
+    old_text, new_text = case.texts()
+    start = time.perf_counter()
+    judgement = judge_pair(old_text, new_text)
+    return Row(case, judgement, time.perf_counter() - start, len(old_text) + len(new_text))
+
+
+def metrics(rows: list[Row]) -> dict[str, tuple[int, int]]:
+    """(hits, total) per figure: precision, recall, category recall, quiet per kind."""
+    tp = sum(1 for r in rows if r.predicted and r.case.label["material"])
+    fp = sum(1 for r in rows if r.predicted and not r.case.label["material"])
+    positives = sum(1 for r in rows if r.case.label["material"])
+    hit = total = 0
+    for r in rows:
+        if r.case.label["material"]:
+            for cat in r.case.label["categories"]:
+                total += 1
+                hit += cat in r.categories
+    out = {"precision": (tp, tp + fp), "recall": (tp, positives), "category recall": (hit, total)}
+    for kind in ("noise", "editorial", "error_page"):
+        of_kind = [r for r in rows if r.case.label["kind"] == kind]
+        out[f"quiet {kind}"] = (sum(1 for r in of_kind if not r.predicted), len(of_kind))
+    return out
+
+
+def _figure(pair: tuple[int, int]) -> str:
+    num, den = pair
+    return f"{num / den:.3f} ({num}/{den})" if den else "n/a"
+
+
+def _print_metrics(title: str, rows: list[Row]) -> None:
+    print(f"{title}: {len(rows)} pairs")
+    for name, pair in metrics(rows).items():
+        target = TARGETS.get(name)
+        print(f"  {name + ':':18} {_figure(pair):>18}" + (f"   target >= {target}" if target else ""))
+
+
+def _per_vendor(rows: list[Row]) -> None:
+    print(f"{'set':10} {'organisation':16} {'pairs':>5} {'mat':>4} {'tp':>3} {'fp':>3} {'fn':>3} {'cat':>7} "
+          f"{'noise q':>8} {'err q':>6}")
+    for set_, org in sorted({(r.case.set, r.case.org) for r in rows}):
+        mine = [r for r in rows if (r.case.set, r.case.org) == (set_, org)]
+        m = metrics(mine)
+        tp = m["precision"][0]
+        fp = m["precision"][1] - tp
+        fn = m["recall"][1] - m["recall"][0]
+        cat = "{}/{}".format(*m["category recall"])
+        print(f"{set_:10} {org[:16]:16} {len(mine):5} {m['recall'][1]:4} {tp:3} {fp:3} {fn:3} {cat:>7} "
+              f"{'{}/{}'.format(*m['quiet noise']):>8} {'{}/{}'.format(*m['quiet error_page']):>6}")
+
+
+def _show(row: Row) -> None:
+    j = row.judgement
+    cmp = j.comparison
+    print(f"\n== {row.case.label['id']} ({row.case.label['summary']}): {j.verdict}  quality={j.quality['problem']}")
+    if cmp is None:
+        return
+    print(f"   {cmp.severity} {list(cmp.categories)} {cmp.direction} kept {cmp.kept:.0%}")
     for c in cmp.clauses:
         if c.severity != "noise":
             print(f"  [{c.severity}] {c.type}{'/' + c.shape if c.shape else ''} {list(c.categories)} "
@@ -91,7 +167,7 @@ def _show(pair_id: str, cmp: Comparison) -> None:
             print(f"      {c.diff[:400]}")
     noise = Counter(c.reason for c in cmp.clauses if c.severity == "noise")
     if noise:
-        print("  noise: " + "; ".join(f"{n}× {r}" for r, n in noise.most_common()))
+        print("  noise: " + "; ".join(f"{n}x {r}" for r, n in noise.most_common(6)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,95 +175,68 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", nargs="?")
     parser.add_argument("--show", action="append", default=[], help="print the clause changes of this pair id")
     parser.add_argument("--only", help="evaluate only pair ids containing this text")
+    parser.add_argument("--set", choices=("platforms", "vendors", "all"), default="all")
+    parser.add_argument("--wrong", action="store_true", help="print the clause changes of every wrong pair")
     args = parser.parse_args(argv)
 
     corpus = _corpus_dir(args.corpus)
-    if not (corpus / "labels.jsonl").is_file() or not (corpus / "histories.jsonl").is_file():
+    platform_cases, skipped = _platform_cases(corpus)
+    cases = [c for c in platform_cases + _vendor_cases(corpus) if args.set in ("all", c.set)]
+    cases = [c for c in cases if not args.only or args.only in c.label["id"]]
+    if not cases:
         print(f"corpus not found at {corpus} (set POLICY_MONITOR_CORPUS or pass a path); skipping evaluation")
         return 0
-    labels, versions = _load(corpus)
-    assess = _quality_gate()
-    assess_change = getattr(importlib.import_module("monitor.text.quality"), "assess_change", None) if assess else None
-    classify.judge = _timed_judge
+    rows = [_evaluate(c) for c in cases]
 
-    rows, skipped, times = [], [], []
-    for label in labels:
-        if args.only and args.only not in label["id"]:
-            continue
-        platform, old_c, new_c = label["id"].rsplit("-", 2)
-        old_v, new_v = versions.get((platform, old_c)), versions.get((platform, new_c))
-        if not old_v or not new_v or not old_v.get("file") or not new_v.get("file"):
-            skipped.append(label["id"])
-            continue
-        old_text = (corpus / old_v["file"]).read_text(encoding="utf-8")
-        new_text = (corpus / new_v["file"]).read_text(encoding="utf-8")
-        problem = _gate(assess, old_text, new_text) if assess else None
-        _judge_seconds[0] = 0.0
-        start = time.perf_counter()
-        cmp = compare(old_text, new_text)
-        elapsed = time.perf_counter() - start  # the engine only: the gate is another module's cost
-        times.append((elapsed, len(old_text) + len(new_text), label["id"], _judge_seconds[0]))
-        if not problem and assess_change is not None:  # the product's second gate, after the engine
-            problem = assess_change(cmp.kept, old_text)
-        material = cmp.material and not problem
-        reason = f"quality gate: {problem}" if problem else cmp.reason
-        rows.append((label, cmp, material, reason, old_text != new_text))
-        if label["id"] in args.show:
-            _show(label["id"], cmp)
-
-    if not rows:
-        print("no pairs evaluated")
-        return 0
-    tp = sum(1 for lab, _, pred, _, _ in rows if pred and lab["material"])
-    fp = sum(1 for lab, _, pred, _, _ in rows if pred and not lab["material"])
-    fn = sum(1 for lab, _, pred, _, _ in rows if not pred and lab["material"])
-    positives = sum(1 for lab, *_ in rows if lab["material"])
-    changed = [r for r in rows if r[4]]
-
-    print(f"corpus: {corpus}  pairs: {len(rows)} evaluated, {len(skipped)} skipped (missing file)")
-    print(f"quality gate: {'monitor.text.quality.assess' if assess else 'none (monitor/quality.py absent)'}")
-    print(f"material precision: {_ratio(tp, tp + fp)}   target ≥ {TARGETS['precision']}")
-    print(f"material recall:    {_ratio(tp, positives)}   target ≥ {TARGETS['recall']}")
-    changed_material = sum(1 for r in changed if r[0]["material"])
-    print(f"baseline alert-on-any-change precision: {_ratio(changed_material, len(changed))}"
-          f"  recall: {_ratio(changed_material, positives)}")
-    for kind in ("noise", "editorial", "error_page"):
-        of_kind = [r for r in rows if r[0]["kind"] == kind]
-        print(f"quiet on {kind + ':':11} {_ratio(sum(1 for r in of_kind if not r[2]), len(of_kind))}")
-
-    # independent of the classifier: does the cosmetic filter leave anything to judge?
-    for kind in ("noise", "editorial", "error_page", "substantive"):
-        of_kind = [r for r in rows if r[0]["kind"] == kind]
-        visible = sum(1 for r in of_kind if any(c.severity != "noise" for c in r[1].clauses))
-        print(f"engine: {kind} pairs with a non-cosmetic clause change: {_ratio(visible, len(of_kind))}")
+    print(f"corpus: {corpus}; each pair judged as `policy-monitor diff OLD NEW --json` does (gate.judge_pair)")
+    print("no weight, threshold or term list is fit to these labels: leave-one-vendor-out = pooled figures")
+    for set_ in ("platforms", "vendors"):
+        mine = [r for r in rows if r.case.set == set_]
+        if mine:
+            _print_metrics(set_, mine)
+    _print_metrics("all", rows)
+    _per_vendor(rows)
 
     hit, total = Counter(), Counter()
-    for lab, cmp, *_ in rows:
-        if lab["material"]:
-            for cat in lab["categories"]:
+    for r in rows:
+        if r.case.label["material"]:
+            for cat in r.case.label["categories"]:
                 total[cat] += 1
-                hit[cat] += cat in cmp.categories
-    print(f"category recall (material pairs, micro): {_ratio(sum(hit.values()), sum(total.values()))}"
-          f"   target ≥ {TARGETS['category recall']}")
-    print("  per category: " + ", ".join(f"{c} {hit[c]}/{total[c]}" for c, _ in total.most_common()))
+                hit[cat] += cat in r.categories
+    print("category recall per category: " + ", ".join(f"{c} {hit[c]}/{total[c]}" for c, _ in total.most_common()))
+    problems = Counter(r.judgement.quality["problem"] for r in rows)
+    print("quality gate: " + ", ".join(f"{k} {n}" for k, n in problems.most_common()))
 
-    durations = [t[0] for t in times]
-    largest = max(times, key=lambda t: t[1])
-    worst = max(times)
-    print(f"compare() time per pair: median {statistics.median(durations) * 1000:.1f} ms, "
-          f"worst {worst[0] * 1000:.1f} ms "
-          f"({worst[2]}, of which classify.judge {worst[3] * 1000:.0f} ms), largest pair {largest[0] * 1000:.1f} ms "
-          f"({largest[2]}, {largest[1]:,} chars, judge {largest[3] * 1000:.0f} ms)"
-          f"   target < {TARGETS['largest pair seconds'] * 1000:.0f} ms")
+    durations = sorted(r.seconds for r in rows)
+    largest = max(rows, key=lambda r: r.chars)
+    worst = max(rows, key=lambda r: r.seconds)
+    print(f"judge_pair() time per pair: median {statistics.median(durations) * 1000:.1f} ms, worst "
+          f"{worst.seconds * 1000:.1f} ms ({worst.case.label['id']}, {worst.chars:,} chars), largest pair "
+          f"{largest.seconds * 1000:.1f} ms ({largest.case.label['id']}, {largest.chars:,} chars)")
 
-    wrong = [r for r in rows if r[2] != r[0]["material"]]
+    near = sorted((r.seconds, r.case.label["id"]) for r in rows if 50_000 <= r.chars <= 70_000)
+    if near:
+        print(f"pairs of 50,000-70,000 characters (both sides): {len(near)}, median "
+              f"{statistics.median(t for t, _ in near) * 1000:.0f} ms, max {near[-1][0] * 1000:.0f} ms ({near[-1][1]})"
+              f"   target < 500 ms")
+    wrong = [r for r in rows if r.predicted != r.case.label["material"]]
     print(f"misclassified: {len(wrong)}")
-    for lab, cmp, pred, reason, _ in wrong:
-        print(f"  {lab['id']}: label {lab['kind']}/{'material' if lab['material'] else 'quiet'}, "
-              f"predicted {cmp.severity}{' (gated)' if cmp.material and not pred else ''} "
-              f"{list(cmp.categories)} kept {cmp.kept:.0%} — {reason[:140]}")
+    for r in wrong:
+        lab, j = r.case.label, r.judgement
+        cmp = j.comparison
+        got = f"{cmp.severity} {list(cmp.categories)}" if cmp else "held"
+        print(f"  {lab['id']}: label {lab['kind']}/{'material' if lab['material'] else 'quiet'} "
+              f"{lab['categories']}, predicted {got} — {j.verdict[:150]}")
+    missed_cat = [r for r in rows if r.predicted and r.case.label["material"]
+                  and set(r.case.label["categories"]) - set(r.categories)]
+    print(f"material, some category missed: {len(missed_cat)}")
+    for r in missed_cat:
+        print(f"  {r.case.label['id']}: label {r.case.label['categories']}, predicted {list(r.categories)}")
+    for r in rows:
+        if r.case.label["id"] in args.show or (args.wrong and r in wrong):
+            _show(r)
     if skipped:
-        print("skipped: " + ", ".join(skipped))
+        print("skipped (missing file): " + ", ".join(skipped))
     return 0
 
 

@@ -86,3 +86,28 @@ def test_verdict_shape(kind: str, old: str, new: str, section: str) -> None:
 @given(text=_clause, section=_clause)
 def test_unchanged_wording_is_minor(text: str, section: str) -> None:
     assert judge("modified", text, text, section).severity == "minor"
+
+
+def test_a_term_that_moved_to_another_changed_clause_is_no_change() -> None:
+    from monitor.classifier.classify import document_terms
+
+    old = "We collect your name, email address and location to run the service."
+    new = "We collect your name and email address to run the service."
+    alone = judge("modified", old, new, "Information we collect")
+    assert alone.severity == "material" and "location" in alone.reason
+    from collections import Counter
+
+    elsewhere = {"old": Counter(document_terms(old)), "new": Counter(document_terms(new))}
+    elsewhere["new"].update(document_terms("Location data is also collected."))  # another changed clause
+    moved = judge("modified", old, new, "Information we collect", elsewhere)
+    assert moved.severity == "minor" and moved.reason.startswith("terms moved, not changed: ")
+
+
+def test_a_new_practice_term_stays_material_when_the_other_side_never_named_it() -> None:
+    from monitor.classifier.classify import document_terms
+
+    new = "We collect the contents of your messages to train our models."
+    from collections import Counter
+
+    terms = {"old": Counter(document_terms("We collect your name.")), "new": Counter(document_terms(new))}
+    assert judge("added", None, new, "Information we collect", terms).severity == "material"

@@ -55,8 +55,10 @@ def test_demo_shows_a_material_change_offline(tmp_path):
 def test_diff_two_local_files_needs_no_database(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     old, new = tmp_path / "old.md", tmp_path / "new.md"
-    old.write_text("# Sharing\n\nWe do not sell your personal information to anyone.\n", encoding="utf-8")
-    new.write_text("# Sharing\n\nWe may sell your personal information to data brokers.\n", encoding="utf-8")
+    # three sentences: `diff` applies check's quality gate, which takes fewer on a page as no policy
+    rest = " We keep logs for 30 days. You can delete your account at any time.\n"
+    old.write_text("# Sharing\n\nWe do not sell your personal information to anyone." + rest, encoding="utf-8")
+    new.write_text("# Sharing\n\nWe may sell your personal information to data brokers." + rest, encoding="utf-8")
     result = CliRunner().invoke(app, ["diff", str(old), str(new), "--json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)

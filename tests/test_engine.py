@@ -22,7 +22,7 @@ from monitor.engine.result import SEVERITIES
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "engine_cases.toml").read_text(encoding="utf-8"))["case"]
 
 
-def fake_judge(change_type: str, old: str | None, new: str | None, section: str = "") -> Verdict:
+def fake_judge(change_type: str, old: str | None, new: str | None, section: str = "", terms=None) -> Verdict:
     text = f"{old or ''} {new or ''}".lower()
     if "sell" in text:
         return Verdict(("sale",), "material", f"sale clause {change_type}", "expands")

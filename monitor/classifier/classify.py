@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from monitor.classifier import CATEGORIES, lexicon as lx
+from monitor.classifier.features import _DATA, _DATA_SHORT, _PURPOSES, _RECIPIENTS
 from monitor.classifier.features import Features, Table, features, names, normalize, shared_with
 
 __all__ = ["CATEGORIES", "Verdict", "categorize", "judge", "normalize"]
@@ -76,6 +77,11 @@ class Signal:
     category: str
     direction: str
     reason: str
+    # a signal that only says a term (data, purpose, recipient) appears or vanishes: the terms and the
+    # side ("old"/"new") whose clause states them. Such a signal is dropped when the other version
+    # names every one of those terms elsewhere: the term moved, the practice did not change.
+    terms: frozenset[tuple[str, str]] = frozenset()
+    side: str = ""
 
 
 def _q(s: str) -> str:
@@ -115,10 +121,12 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
     if fn.sharing_ctx or fo.sharing_ctx:
         for name in _only(fn.recipients, fo.recipients):
             if fn.sharing_ctx:
-                add(Signal("sharing", EXPANDS, f"sharing: new recipient {_q(fn.recipients[name])}"))
+                add(Signal("sharing", EXPANDS, f"sharing: new recipient {_q(fn.recipients[name])}",
+                           frozenset({("recipient", name)}), "new"))
         for name in _only(fo.recipients, fn.recipients):
             if fo.sharing_ctx:
-                add(Signal("sharing", RESTRICTS, f"sharing: recipient {_q(fo.recipients[name])} removed"))
+                add(Signal("sharing", RESTRICTS, f"sharing: recipient {_q(fo.recipients[name])} removed",
+                           frozenset({("recipient", name)}), "old"))
         if fn.generic_recipient and not (fo.generic_recipient or fo.recipients) and fn.sharing_ctx:
             add(Signal("sharing", EXPANDS, f"sharing: now with {_q(fn.generic_recipient)}"))
         out.extend(_name_signals(old_raw, new_raw))
@@ -127,11 +135,13 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
     if "targeted advertising" in fo.purposes and "advertising" in new_p:
         new_p.remove("advertising")  # already about ads; the generic word adds nothing
     for name in new_p:
-        add(Signal(_PURPOSE_CAT[name], EXPANDS, f"{_PURPOSE_CAT[name]}: new purpose {_q(fn.purposes[name])}"))
+        add(Signal(_PURPOSE_CAT[name], EXPANDS, f"{_PURPOSE_CAT[name]}: new purpose {_q(fn.purposes[name])}",
+                   frozenset({("purpose", name)}), "new"))
     for name in _only(fo.purposes, fn.purposes):
         if name == "advertising" and "targeted advertising" in fn.purposes:
             continue
-        add(Signal(_PURPOSE_CAT[name], RESTRICTS, f"{_PURPOSE_CAT[name]}: purpose {_q(fo.purposes[name])} removed"))
+        add(Signal(_PURPOSE_CAT[name], RESTRICTS, f"{_PURPOSE_CAT[name]}: purpose {_q(fo.purposes[name])} removed",
+                   frozenset({("purpose", name)}), "old"))
 
     for name in _only(fo.rights, fn.rights):
         add(Signal("rights", EXPANDS, f"rights: {name} removed ({_q(fo.rights[name])})"))
@@ -146,10 +156,12 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
     # other side names in a short form ("email" for "email address") is the same data.
     for name in _only(fn.data, fo.data):
         if name not in fo.data_named:
-            add(Signal("collection", EXPANDS, f"collection: new data {_q(fn.data[name])}"))
+            add(Signal("collection", EXPANDS, f"collection: new data {_q(fn.data[name])}",
+                       frozenset({("data", name)}), "new"))
     for name in _only(fo.data, fn.data):
         if name not in fn.data_named:
-            add(Signal("collection", RESTRICTS, f"collection: data {_q(fo.data[name])} no longer listed"))
+            add(Signal("collection", RESTRICTS, f"collection: data {_q(fo.data[name])} no longer listed",
+                       frozenset({("data", name)}), "old"))
     return out
 
 
@@ -236,6 +248,7 @@ def _clause_signals(f: Features, raw: str, added: bool, section_cats: set[str]) 
     # what a clause does with data: added is worse, removed is better
     practice = EXPANDS if added else RESTRICTS
     verb = "new" if added else "removed"
+    side = "new" if added else "old"
     stated = f.states_practice
     for cat, span in f.negated.items():
         out.append(Signal(cat, promise, f"{cat}: {verb} promise {_q(span)}"))
@@ -260,7 +273,8 @@ def _clause_signals(f: Features, raw: str, added: bool, section_cats: set[str]) 
     if not (stated or listed):
         return out  # a label or a topic list: names things, states no practice
     for name, span in f.recipients.items():
-        out.append(Signal("sharing", practice, f"sharing: {verb} clause names recipient {_q(span)}"))
+        out.append(Signal("sharing", practice, f"sharing: {verb} clause names recipient {_q(span)}",
+                          frozenset({("recipient", name)}), side))
     if f.sharing_ctx and f.generic_recipient and f.data and not f.recipients:
         span = next(iter(f.data.values()))
         out.append(Signal("sharing", practice, f"sharing: {verb} sharing of {_q(span)} with {_q(f.generic_recipient)}"))
@@ -268,10 +282,11 @@ def _clause_signals(f: Features, raw: str, added: bool, section_cats: set[str]) 
         out.extend(s for s in _name_signals("", raw))
     if f.data and (f.collection_ctx or listed) and (added or "collection" in section_cats or len(f.data) > 1):
         span = ", ".join(list(f.data.values())[:3])
-        out.append(Signal("collection", practice, f"collection: {verb} clause covers {_q(span)}"))
+        out.append(Signal("collection", practice, f"collection: {verb} clause covers {_q(span)}",
+                          frozenset(("data", name) for name in f.data), side))
     for name, span in f.purposes.items():
         cat = _PURPOSE_CAT[name]
-        out.append(Signal(cat, practice, f"{cat}: {verb} purpose {_q(span)}"))
+        out.append(Signal(cat, practice, f"{cat}: {verb} purpose {_q(span)}", frozenset({("purpose", name)}), side))
     for c in f.countries:
         out.append(Signal("transfer", practice, f"transfer: {verb} destination {_q(c)}"))
     return out
@@ -305,12 +320,46 @@ def _verdict(signals: list[Signal], text: str, section: str) -> Verdict:
     return Verdict(tuple(seen) or ("other",), MATERIAL, reason, _direction(signals))
 
 
+def _moved_reason(moved: list[Signal]) -> str:
+    names = sorted({name for sig in moved for _, name in sig.terms})
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"terms moved, not changed: {shown} named elsewhere in the other version"
+
+
 def _minor(text: str, section: str, reason: str) -> Verdict:
     return Verdict(categorize(text, section), MINOR, reason)
 
 
 # --- entry point ---------------------------------------------------------------------------------
-def judge(change_type: str, old: str | None, new: str | None, section: str = "") -> Verdict:
+# "old"/"new" → (kind, name) → how many of that side's changed clauses name the term
+Terms = dict[str, Counter]
+
+
+@lru_cache(maxsize=4096)  # a page may repeat one sentence thousands of times
+def document_terms(text: str) -> frozenset[tuple[str, str]]:
+    """Every data type, purpose and recipient a whole version names, wherever it names it."""
+    t = normalize(text)
+    found = {("data", n) for n in _DATA.find(t)} | {("data", n) for n in _DATA_SHORT.find(t)}
+    found |= {("purpose", n) for n in _PURPOSES.find(t)}
+    found |= {("recipient", n) for n in _RECIPIENTS.find(t)}
+    return frozenset(found)
+
+
+def _unmoved(signals: list[Signal], terms: Terms | None) -> tuple[list[Signal], list[Signal]]:
+    """(signals kept, term signals that only moved). A term moved when the other side's changed clauses
+    name it at least as often as this side's do: it left one sentence or list for another, and no
+    statement of it was gained or lost overall."""
+    if terms is None:
+        return signals, []
+    kept, moved = [], []
+    for sig in signals:
+        own, other = terms.get(sig.side, Counter()), terms.get("old" if sig.side == "new" else "new", Counter())
+        (moved if sig.terms and all(other[t] >= own[t] for t in sig.terms) else kept).append(sig)
+    return kept, moved
+
+
+def judge(change_type: str, old: str | None, new: str | None, section: str = "",
+          terms: Terms | None = None) -> Verdict:
     """Judge one non-cosmetic clause change. change_type: added | removed | modified | moved.
 
     >>> judge("modified", "We keep logs for 30 days.", "We keep logs for 2 years.", "Retention").reason
@@ -322,26 +371,26 @@ def judge(change_type: str, old: str | None, new: str | None, section: str = "")
     if change_type == "moved":
         return _minor(text, section, "moved; wording unchanged")
     if change_type == "modified" and old is not None and new is not None:
-        return _judge_modified(old, new, section)
+        return _judge_modified(old, new, section, terms)
     raw = new if change_type == "added" else old
     if raw is None:
         return _minor(text, section, f"clause {change_type}")
-    return _judge_clause(change_type == "added", raw, section)
+    return _judge_clause(change_type == "added", raw, section, terms)
 
 
-def _judge_modified(old: str, new: str, section: str) -> Verdict:
+def _judge_modified(old: str, new: str, section: str, terms: Terms | None = None) -> Verdict:
     if normalize(old) == normalize(new):
         return _minor(new, section, "markup only")
     if _gap_artefact(old, new):
         return _minor(new, section, "words dropped leaving a gap: extraction artefact")
     fo, fn = features(old), features(new)
-    signals = _compare(fo, fn, old, new)
+    signals, moved = _unmoved(_compare(fo, fn, old, new), terms)
     if not signals:
-        return _minor(new, section, "reworded; same practice terms")
+        return _minor(new, section, _moved_reason(moved) if moved else "reworded; same practice terms")
     return _verdict(signals, new, section)
 
 
-def _judge_clause(added: bool, raw: str, section: str) -> Verdict:
+def _judge_clause(added: bool, raw: str, section: str, terms: Terms | None = None) -> Verdict:
     verb = "added" if added else "removed"
     f = features(raw)
     section_cats = set(_section_categories(section))
@@ -350,7 +399,9 @@ def _judge_clause(added: bool, raw: str, section: str) -> Verdict:
     listed = added and section_cats & {"collection", "sharing", "tracking_ads"} and (f.data or f.recipients)
     if _label_like(f.text) and not listed:
         return _minor(raw, section, f"heading or label {verb}")
-    signals = _clause_signals(f, raw, added, section_cats)
+    signals, moved = _unmoved(_clause_signals(f, raw, added, section_cats), terms)
+    if not signals and moved:
+        return _minor(raw, section, _moved_reason(moved))
     if not signals:
         if _BOILER.search(f.text):
             return _minor(raw, section, f"boilerplate {verb} (contact, dates, pointers)")

@@ -19,8 +19,10 @@ from functools import cached_property, lru_cache
 from monitor.classifier import lexicon as lx
 
 # --- normalization -------------------------------------------------------------------------------
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|^#+\s*|^\s*(?:[*+-]|\d+\.)\s+|`", re.M)
+# no bracket in a link's text and no parenthesis or space in its target: every scan stops at the next
+# one, so 50,000 unclosed "[a](" stay linear ("anything but )" rescanned the rest from each)
+_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)")
+_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|^#+[ \t]*|^[ \t]*(?:[*+-]|\d+\.)[ \t]+|`", re.M)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - ", "\u00a0": " "})
 _SPACE = re.compile(r"\s+")
 

@@ -170,7 +170,7 @@ def diff(
     from typing import get_args
 
     from monitor.config import DocumentKind
-    from monitor.engine.gate import compare
+    from monitor.engine.gate import judge_pair
 
     kinds = get_args(DocumentKind)
     if kind is not None and kind not in kinds:
@@ -181,13 +181,25 @@ def diff(
         store = state_of(ctx).store()
         old_text, new_text = _stored_pair(store, old, from_version, to_version)
         kind = kind or store.document(old).kind  # a sub-processor list is compared entity by entity
-    comparison = compare(old_text, new_text, kind or "privacy")
-    if as_json:
-        print_json(comparison.to_dict())
-        return
-    from monitor.render.terminal import print_comparison
+    _print_judgement(judge_pair(old_text, new_text, kind or "privacy"), as_json, show_all)
 
-    print_comparison(console(), comparison, show_all=show_all)
+
+def _print_judgement(judgement, as_json: bool, show_all: bool) -> None:  # noqa: ANN001 - a gate.Judgement
+    """The quality gate's word first (why a pair is not reported), then the clause changes."""
+    comparison = judgement.comparison
+    if as_json:
+        data = comparison.to_dict() if comparison is not None else {"material": False, "severity": "noise",
+                                                                     "categories": [], "direction": "none",
+                                                                     "clauses": [], "kept": None}
+        data["reason"] = judgement.verdict
+        print_json({**data, "material": judgement.material, "quality": judgement.quality})
+        return
+    if judgement.problem is not None:
+        typer.echo(judgement.verdict)
+    if comparison is not None:
+        from monitor.render.terminal import print_comparison
+
+        print_comparison(console(), comparison, show_all=show_all)
 
 
 def _file_text(name: str) -> str:

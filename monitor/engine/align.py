@@ -21,12 +21,12 @@ Cheap first, expensive last, so a 130 KB policy aligns in tens of milliseconds:
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Iterable, Sequence
 
 from monitor.engine.clauses import HEADING, MONTH_PATTERN, Clause, is_date_notice, normalize_key
+from monitor.engine.sequence import longest_run, matching_pairs, ratio
 
 UNCHANGED, MOVED, MODIFIED, ADDED, REMOVED = "unchanged", "moved", "modified", "added", "removed"
 
@@ -84,9 +84,7 @@ class Pair:
 
 def similarity(a: Sequence[str], b: Sequence[str]) -> float:
     """Word-sequence similarity in [0, 1] (difflib ratio on word lists)."""
-    if not a and not b:
-        return 1.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return ratio(a, b)
 
 
 def _ids(old: Sequence[Clause], new: Sequence[Clause]) -> tuple[list[int], list[int]]:
@@ -102,18 +100,17 @@ def _exact(old: Sequence[Clause], new: Sequence[Clause]) -> tuple[list[Pair], se
     pairs: list[Pair] = []
     used_old: set[int] = set()
     used_new: set[int] = set()
-    for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
-        for k in range(block.size):
-            pairs.append(Pair(UNCHANGED, (block.a + k,), (block.b + k,)))
-            used_old.add(block.a + k)
-            used_new.add(block.b + k)
-    waiting: dict[int, list[int]] = defaultdict(list)
+    for i, j in matching_pairs(a, b):
+        pairs.append(Pair(UNCHANGED, (i,), (j,)))
+        used_old.add(i)
+        used_new.add(j)
+    waiting: dict[int, deque[int]] = defaultdict(deque)  # popleft: 200k equal keys stay linear
     for i, key in enumerate(a):
         if i not in used_old:
             waiting[key].append(i)
     for j, key in enumerate(b):
         if j not in used_new and waiting.get(key):
-            i = waiting[key].pop(0)
+            i = waiting[key].popleft()
             pairs.append(Pair(MOVED, (i,), (j,)))
             used_old.add(i)
             used_new.add(j)
@@ -126,13 +123,13 @@ def _by_shape_or_label(
     """Short clauses a similarity score cannot pair, though plainly one clause edited."""
     pairs: list[Pair] = []
     # same words, other numbers or dates: "updated May 1, 2024" → "updated June 2, 2025"
-    shaped: dict[str, list[int]] = defaultdict(list)
+    shaped: dict[str, deque[int]] = defaultdict(deque)
     for i, c in enumerate(old):
         if i not in used_old:
             shaped[_shape(c.key)].append(i)
     for j, c in enumerate(new):
         if j not in used_new and shaped.get(_shape(c.key)):
-            i = shaped[_shape(c.key)].pop(0)
+            i = shaped[_shape(c.key)].popleft()
             pairs.append(Pair(MODIFIED, (i,), (j,), 0.9))
             used_old.add(i)
             used_new.add(j)
@@ -203,13 +200,10 @@ def _candidates(
             if jac >= MIN_JACCARD:
                 jaccard.append((jac, i))
         jaccard.sort(reverse=True)
-        matcher = SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(words_new)  # difflib indexes the second sequence once for all candidates
         for jac, i in jaccard[:MAX_CANDIDATES]:
             if jac < jaccard[0][0] - JACCARD_SPREAD:
                 break
-            matcher.set_seq1(words_old[i])
-            score = matcher.ratio()
+            score = ratio(words_old[i], words_new)
             if old[i].section == new[j].section:
                 score += SAME_SECTION_BONUS
             if score >= MIN_SCORE:
@@ -308,9 +302,9 @@ def _substantive(words: Iterable[str]) -> int:
 def _shared_phrase(a: Clause, b: Clause) -> bool:
     """The longest run of words both clauses have is a phrase with content: "sell your personal information"."""
     wa, wb = a.key.split(), b.key.split()
-    m = SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb))
-    run = [w for w in wa[m.a: m.a + m.size] if w not in _STOP]
-    return m.size >= SLOT_MIN_RUN and len(run) >= 2 and _substantive(run) >= 1
+    start, _, size = longest_run(wa, wb)
+    run = [w for w in wa[start: start + size] if w not in _STOP]
+    return size >= SLOT_MIN_RUN and len(run) >= 2 and _substantive(run) >= 1
 
 
 def slot_score(a: Clause, b: Clause) -> float:

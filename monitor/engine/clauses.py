@@ -56,13 +56,16 @@ _ESC = re.compile(r"\\([!-/:-@\[-`{-~])")
 _PARKED = re.compile("[\ue000-\ue07f]")
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
 _HTML_FORMAT = re.compile(r"</?(?:b|i|u|em|strong|span|sup|sub|small|mark|a|font|abbr|ins|del|s)\b[^<>]*>", re.I)
-_IMAGE = re.compile(r"!\[[^\]]*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
-_LINK = re.compile(r"\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)")
-_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+# No bracket inside a link's text or target: each scan then stops at the next "[" or "]", which keeps
+# 100,000 "[" or 50,000 "![" linear (a text of "anything but ]" was rescanned from every bracket).
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\((?:[^()\s\[\]]|\([^()\s\[\]]*\))*(?:\s+\"[^\"]*\")?\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\(((?:[^()\s\[\]]|\([^()\s\[\]]*\))*)(?:\s+\"[^\"]*\")?\)")
+_REF_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
 _STRONG = re.compile(r"\*\*|__")
-_EM_STAR = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
-_EM_UNDER = re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])")
+# emphasis holds no marker of its own kind: a lone "*" then fails at the next one, not at the block's end
+_EM_STAR = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+_EM_UNDER = re.compile(r"(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])")
 _CODE = re.compile(r"`+")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACE = re.compile(r"\s+")
@@ -184,19 +187,22 @@ def is_date_notice(key: str) -> bool:
 
 # --- sentences ----------------------------------------------------------------------------------
 
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*( +)(?=[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ])")
+# A run of stops is tried once, from its first stop (the look-behind): 100,000 dots stay linear.
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’)\]]*( +)(?=[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ])")
 _ABBREV = frozenset(
     "e.g i.e inc ltd llc co corp u.s u.k e.u etc vs v no nos dr mr mrs ms st jr sr approx incl cf "
     "art arts sec secs fig p pp para paras ca s.a n.v b.v a.g p.o dept est viz al op ed eds vol "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 _LAST_TOKEN = re.compile(r"([\w.]+)[.!?…]+[\"'”’)\]]*$")
+LAST_TOKEN_WINDOW = 64
 
 
 def _is_boundary(text: str, end: int, seg_start: int) -> bool:
     """Does the sentence-like stop before `end` really end a sentence (not 'e.g.', 'Inc.', '1.')?"""
-    head = text[seg_start:end]
-    m = _LAST_TOKEN.search(head)
+    # only the last word decides: a window keeps a long run of abbreviations ("e.g. e.g. …") linear
+    window_start = max(seg_start, end - LAST_TOKEN_WINDOW)
+    m = _LAST_TOKEN.search(text, window_start, end)
     if not m:
         return True
     token = m.group(1).rstrip(".").lower()
@@ -205,7 +211,7 @@ def _is_boundary(text: str, end: int, seg_start: int) -> bool:
     if re.fullmatch(r"(?:[a-z]\.)*[a-z]", token):  # initials and "U.S."-style acronyms
         return False
     # "1. Text" or "IV. Text" at the start of a segment is numbering, not a sentence.
-    if re.fullmatch(r"\d{1,3}|[ivxlc]{1,5}", token) and m.start() == 0:
+    if re.fullmatch(r"\d{1,3}|[ivxlc]{1,5}", token) and m.start() == seg_start:
         return False
     return True
 
@@ -227,7 +233,17 @@ def split_sentences(text: str) -> list[str]:
 
 # --- blocks -------------------------------------------------------------------------------------
 
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+# The closing "###" of a heading is cut by _atx_title, not by a lazy ".*?" that retried the tail from
+# every position of the line (quadratic on a heading line with a long run of spaces).
+_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
+
+
+def _atx_title(raw: str) -> str:
+    title = raw.rstrip()
+    closed = title.rstrip("#")
+    if closed != title and (not closed or closed[-1].isspace()):
+        title = closed.rstrip()
+    return title
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+•▪◦●]|\d{1,3}[.)]|[a-z][.)])\s+(.*)$")
@@ -273,7 +289,7 @@ def _raw_blocks(text: str) -> list[tuple[str, int, list[str]]]:
         atx = _ATX.match(line)
         if atx:
             flush()
-            blocks.append((HEADING, len(atx.group(1)), [atx.group(2)]))
+            blocks.append((HEADING, len(atx.group(1)), [_atx_title(atx.group(2))]))
             continue
         item = _ITEM.match(line)
         if item:

@@ -14,6 +14,7 @@ split into several ("split"), several were merged ("merged") or both ("rewritten
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from typing import Sequence
 
@@ -21,8 +22,8 @@ from monitor.classifier import classify
 from monitor.engine import cosmetic
 from monitor.engine import worddiff
 from monitor.engine.result import RANK, ClauseChange, Comparison
-from monitor.engine.align import MOVED, UNCHANGED, Pair, align
-from monitor.engine.clauses import HEADING, Clause, segment
+from monitor.engine.align import ADDED, MOVED, REMOVED, UNCHANGED, Pair, align
+from monitor.engine.clauses import HEADING, Clause, normalize_key, segment
 
 
 
@@ -33,16 +34,126 @@ def compare(old_text: str, new_text: str) -> Comparison:
     old, new = segment(old_text), segment(new_text)
     ctx = cosmetic.context(old, new)
     pairs = align(old, new)
-    changes = [c for p in pairs if (c := _change(p, old, new, ctx)) is not None]
+    terms = _changed_terms(pairs, old, new)
+    judged: dict[tuple, ClauseChange | None] = {}
+    repeats = _repeated_passages(pairs, old, new)
+    changes = [
+        _repeat_change(p, old, new) if id(p) in repeats else c
+        for p in pairs if (c := _change_once(p, old, new, ctx, judged, terms)) is not None
+    ]
+    changes = _relayout(changes)
     kept = sum(len(p.old) for p in pairs if p.type in (UNCHANGED, MOVED))
     return replace(summarize(changes), kept=round(kept / len(old), 3) if old else float(not new))
+
+
+# Words a re-layout may add or drop while regrouping the same sentences ("and" joining two bullets).
+_JOINERS = frozenset("and or the a an of to as such including include includes e g i eg ie etc".split())
+RELAYOUT_MAX_JOINERS = 6
+
+
+def _relayout(changes: list[ClauseChange]) -> list[ClauseChange]:
+    """Every clause change together moves the same words: the text was regrouped (a table became a list,
+    sections merged or split, bullets joined), not changed. All of it is then noise."""
+    judged = [c for c in changes if c.severity != "noise"]
+    if not judged:
+        return changes
+    removed: Counter[str] = Counter()
+    added: Counter[str] = Counter()
+    for c in changes:
+        removed.update(normalize_key(c.old or "").split())
+        added.update(normalize_key(c.new or "").split())
+    for c in changes:  # a moved clause is on both sides already
+        if c.type == MOVED:
+            removed.subtract(normalize_key(c.new or "").split())
+            added.subtract(normalize_key(c.new or "").split())
+    difference = (removed - added) + (added - removed)
+    if sum(difference.values()) > RELAYOUT_MAX_JOINERS or set(difference) - _JOINERS:
+        return changes
+    return [c if c.severity == "noise" else replace(c, categories=(), severity="noise", direction="none",
+                                                    reason="re-layout: the same words regrouped")
+            for c in changes]
+
+
+# A passage this long (clauses) dropped or added whole while the other version holds the same sentences
+# in the same order is a copy; one clause alone may be an item taken out of one of two lists.
+MIN_REPEATED_PASSAGE = 2
+
+
+def _repeated_passages(pairs: Sequence[Pair], old: Sequence[Clause], new: Sequence[Clause]) -> set[int]:
+    """ids of removed (added) pairs in a run of consecutive clauses the other version has in the same
+    order, contiguous, under the same headings: a duplicated passage dropped (or a passage repeated)."""
+    out: set[int] = set()
+    for kind, side, other in ((REMOVED, old, new), (ADDED, new, old)):
+        by_index = {(p.old if kind == REMOVED else p.new)[0]: p for p in pairs if p.type == kind}
+        starts: dict[str, list[int]] = {}
+        for k, c in enumerate(other):
+            starts.setdefault(c.key, []).append(k)
+        run: list[int] = []
+        for i in sorted(by_index) + [-2]:
+            if run and i == run[-1] + 1:
+                run.append(i)
+                continue
+            if len(run) >= MIN_REPEATED_PASSAGE and _contiguous_in([side[k] for k in run], other, starts):
+                out.update(id(by_index[k]) for k in run)
+            run = [i]
+    return out
+
+
+def _contiguous_in(run: list[Clause], other: Sequence[Clause], starts: dict[str, list[int]]) -> bool:
+    """Does `other` hold the run's clauses in order, under the same headings? (The same two items in the
+    adults' list and in the teens' list are two statements, not a copy.)"""
+    for at in starts.get(run[0].key, [])[:50]:  # a bounded number of tries: the check stays linear
+        if at + len(run) <= len(other) and all(
+            (other[at + n].key, other[at + n].section) == (c.key, c.section) for n, c in enumerate(run)
+        ):
+            return True
+    return False
+
+
+def _repeat_change(p: Pair, old: Sequence[Clause], new: Sequence[Clause]) -> ClauseChange:
+    clause = old[p.old[0]] if p.old else new[p.new[0]]
+    text = clause.text
+    diff = f"[-{text}-]" if p.old else f"{{+{text}+}}"
+    return ClauseChange(p.type, _section(clause), text if p.old else None, None if p.old else text, diff, (),
+                        "noise", "a repeated passage: the other version holds the same sentences in order", "none")
+
+
+def _changed_terms(pairs: Sequence[Pair], old: Sequence[Clause], new: Sequence[Clause]) -> classify.Terms:
+    """How many changed clauses of each side name each term. A term gone from one changed clause and
+    named by another on the other side moved (a list re-laid out, a sentence split): no change of
+    practice. Unchanged text is left out: a term named only there did not move into the edit."""
+    changed = [p for p in pairs if p.type not in (UNCHANGED, MOVED)]
+    counts: classify.Terms = {"old": Counter(), "new": Counter()}
+    for p in changed:
+        if p.old:
+            counts["old"].update(classify.document_terms(" ".join(old[i].text for i in p.old)))
+        if p.new:
+            counts["new"].update(classify.document_terms(" ".join(new[j].text for j in p.new)))
+    return counts
 
 
 def _section(clause: Clause) -> str:
     return " > ".join(clause.section)
 
 
-def _change(p: Pair, old: Sequence[Clause], new: Sequence[Clause], ctx: cosmetic.Context) -> ClauseChange | None:
+def _change_once(p: Pair, old: Sequence[Clause], new: Sequence[Clause], ctx: cosmetic.Context,
+                 judged: dict[tuple, ClauseChange | None], terms: classify.Terms) -> ClauseChange | None:
+    """`_change`, judged once per distinct clause text and place: a page of 200,000 equal sentences
+    costs one judgement, not 200,000."""
+    key = (p.type, p.shape, tuple(_identity("old", old[i], ctx) for i in p.old),
+           tuple(_identity("new", new[j], ctx) for j in p.new))
+    if key not in judged:
+        judged[key] = _change(p, old, new, ctx, terms)
+    return judged[key]
+
+
+def _identity(side: str, c: Clause, ctx: cosmetic.Context) -> tuple:
+    """Everything of a clause its judgement reads, its position aside."""
+    return (c.text, c.kind, c.level, c.section, c.nav, c.links, (side, c.block, c.key) in ctx.repeated)
+
+
+def _change(p: Pair, old: Sequence[Clause], new: Sequence[Clause], ctx: cosmetic.Context,
+            terms: classify.Terms | None = None) -> ClauseChange | None:
     olds = [old[i] for i in p.old]
     news = [new[j] for j in p.new]
     section = _section(news[0] if news else olds[0])
@@ -61,7 +172,7 @@ def _change(p: Pair, old: Sequence[Clause], new: Sequence[Clause], ctx: cosmetic
     why = cosmetic.reason(ctype, olds, news, ctx, ops)
     if why is not None:
         return ClauseChange(ctype, section, old_s, new_s, diff, (), "noise", why, "none", p.shape)
-    verdict = classify.judge(ctype, old_s, new_s, section)
+    verdict = classify.judge(ctype, old_s, new_s, section, terms)
     severity, why = verdict.severity, verdict.reason
     if severity == "material" and all(c.kind == HEADING for c in (*olds, *news)):
         # a title names a section; what the section says is judged in its own clauses

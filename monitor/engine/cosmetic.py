@@ -34,6 +34,9 @@ TYPO_SHARE = 0.02  # share of the clause's characters a typo fix may touch (at l
 TYPO_MAX_WORDS = 6  # words removed plus added
 DOUBLED_WORD_CHARS = 16  # a dropped doubled word may shorten a clause by this much
 NAV_MAX_WORDS = 12
+# a cut-off sentence longer than this is not looked for as the start of another: the prefix search
+# then costs a bounded number of lookups per clause, not one per word (quadratic on a huge clause)
+STUB_MAX_WORDS = 60
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _TERMINAL = re.compile(r"[.!?:;)\]\"'”’]\s*$")
 
@@ -49,10 +52,11 @@ class Context:
     new_sorted: tuple[str, ...] = ()
     repeated: frozenset[tuple[str, int, str]] = frozenset()  # (side, block, key) of repeated text
     stubs: frozenset[tuple[str, str]] = frozenset()  # (side, key) of vanished unterminated sentences
+    placed: frozenset[tuple[str, tuple[str, ...], str]] = frozenset()  # (side, section, key) of every clause
 
     def completes_stub(self, side: str, key: str) -> bool:
         """Is `key` a sentence whose opening words stood alone, cut off, in the `side` version?"""
-        words = key.split()
+        words = key.split(" ", STUB_MAX_WORDS + 1)[:STUB_MAX_WORDS + 1]
         return any((side, " ".join(words[:k])) in self.stubs for k in range(2, len(words)))
 
     def has_prefix(self, side: str, prefix: str) -> bool:
@@ -88,10 +92,11 @@ def context(old: Sequence[Clause], new: Sequence[Clause]) -> Context:
         (side, c.key)
         for side, clauses, other in (("old", old, new_keys), ("new", new, old_keys))
         for c in clauses
-        if c.kind == "para" and c.words >= 2 and not other[c.key] and not _TERMINAL.search(c.text)
+        if c.kind == "para" and 2 <= c.words <= STUB_MAX_WORDS and not other[c.key] and not _TERMINAL.search(c.text)
     )
     return Context(
-        old_keys, new_keys, headings, tuple(sorted(old_keys)), tuple(sorted(new_keys)), repeated, stubs
+        old_keys, new_keys, headings, tuple(sorted(old_keys)), tuple(sorted(new_keys)), repeated, stubs,
+        frozenset(("old", c.section, c.key) for c in old) | frozenset(("new", c.section, c.key) for c in new),
     )
 
 
@@ -200,6 +205,12 @@ def reason(
         name = "new" if change_type == "added" else "old"
         if all(other[c.key] and (name, c.block, c.key) in ctx.repeated for c in side):
             return "duplicate of a clause still present"
+        other_name = "old" if change_type == "added" else "new"
+        if all(c.kind == "para" and (other_name, c.section, c.key) in ctx.placed for c in side):
+            # a sentence present on both sides is no change: here one copy of a text the other version still
+            # holds under the same heading (a duplicated block dropped). Items and rows are left out: the
+            # same item in two lists (adults, minors) says something of each list
+            return "same text still present elsewhere"
         if all(_is_nav(c, ctx) for c in side):
             return "table of contents or navigation entry"
         if is_date_notice(key):

@@ -36,13 +36,25 @@ def _encode(tokens: list[str], table: dict[str, str]) -> str:
     return "".join(out)
 
 
+# Tokens (old × new, after the common ends are cut) past which the diff is coarse: the common prefix
+# and suffix kept, the middle one deletion and one insertion. diff_main's cost grows with
+# length × edits, and with no timeout (above) two huge clauses that differ throughout are quadratic.
+MAX_CELLS = 4_000_000
+
+
 def diff(old: str, new: str) -> Ops:
     """Word diff: a list of (op, text) with op in EQUAL, DELETE, INSERT."""
     table: dict[str, str] = {}
     a = _encode(_TOKEN.findall(old), table)
     b = _encode(_TOKEN.findall(new), table)
-    ops = _DMP.diff_main(a, b, False)
-    _DMP.diff_cleanupSemantic(ops)
+    head = _DMP.diff_commonPrefix(a, b)
+    tail = _DMP.diff_commonSuffix(a[head:], b[head:])
+    if (len(a) - head - tail) * (len(b) - head - tail) > MAX_CELLS:
+        ops = [(EQUAL, a[:head]), (DELETE, a[head:len(a) - tail]), (INSERT, b[head:len(b) - tail]),
+               (EQUAL, a[len(a) - tail:])]
+    else:
+        ops = _DMP.diff_main(a, b, False)
+        _DMP.diff_cleanupSemantic(ops)
     token = {c: t for t, c in table.items()}
     merged: Ops = []
     for op, chars in ops:

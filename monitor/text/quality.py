@@ -19,6 +19,11 @@ TRUNCATED_RATIO = 0.5
 # document (a wrong page, a regional variant) or a wholesale rewrite. Real rewrites keep more: on the
 # labeled corpus every one kept at least 14%, every other-document capture under 10%.
 MIN_KEPT = 0.10
+# A capture cut off: the last TAIL_PROBE letters of its flattened text found in the other version with at
+# least MIN_LOST_TAIL characters, and LOST_TAIL_SHARE of that version, still after them.
+TAIL_PROBE = 200
+MIN_LOST_TAIL = 2000
+LOST_TAIL_SHARE = 0.08
 # Fewer sentences than this on a short page and there is no policy on it (navigation only).
 MIN_SENTENCES = 3
 
@@ -68,7 +73,9 @@ STOPWORDS = {
 _STOPWORDS = {lang: frozenset(words.split()) for lang, words in STOPWORDS.items()}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # The end of a sentence: a word, then a full stop, at a space or the end. Menus and link lists have none.
-_SENTENCE_END = re.compile(r"[^\W\d_]{2,}[.!?](?=\s|$)")
+# A fixed-width look-behind, not "letters+ then a stop": the scan stays linear on a page that is one
+# 20,000-letter word (a greedy run retried from every letter was quadratic).
+_SENTENCE_END = re.compile(r"(?<=[^\W\d_]{2})[.!?](?=\s|$)|[。！？]")  # CJK stops need no space
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,93 @@ def assess(text: str, previous: str | None = None) -> Problem | None:
         if before and after and before != after:
             return Problem("language", f"the text is in {after!r}, the previous version in {before!r}")
     return None
+
+
+# Languages the clause engine reads (a lexicon each); any other is compared but not judged. The lexicon
+# (classifier/lexicon.py) is English only so far: German, French and Spanish join when theirs exist.
+ANALYSED = frozenset({"en"})
+# Scripts that name a language on their own, by Unicode block: (first, last, language).
+_SCRIPTS = (
+    (0x3040, 0x30FF, "ja"), (0xAC00, 0xD7AF, "ko"), (0x4E00, 0x9FFF, "zh"), (0x0400, 0x04FF, "ru"),
+    (0x0600, 0x06FF, "ar"), (0x0590, 0x05FF, "he"), (0x0E00, 0x0E7F, "th"), (0x0370, 0x03FF, "el"),
+)
+
+
+def assess_pair(old: str, new: str) -> Problem | None:
+    """`assess` for two texts given side by side (`diff`): the new one against the old, and an old
+    one that holds under half of the new (a truncated capture the policy came back from). Two texts
+    in one language the engine has no lexicon for are 'unreadable': compared, never judged."""
+    problem = assess(new, old)
+    if problem is not None:
+        return problem
+    lost = _lost_tail(new, old)
+    if lost:
+        return Problem("truncated", f"the text stops at {lost!r}, where the previous version goes on")
+    if _ends_unfinished(old):
+        lost = _lost_tail(old, new)
+        if lost:
+            return Problem("truncated", f"the previous version stops mid-text at {lost!r}, where this one goes on")
+    lang = language(new) or script_language(new)
+    if lang and lang not in ANALYSED:
+        return Problem("unreadable", f"language {lang}: not analysed")
+    return None
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+def _flat(text: str) -> str:
+    """Words and numbers only: markup, punctuation and spacing differ between two captures of one page."""
+    return " ".join(_TOKEN.findall(text.lower()))
+
+
+def _lost_tail(short: str, full: str) -> str | None:
+    """The words `short` ends with, when `full` holds them well before its own end: a capture cut off.
+
+    A real policy rarely ends earlier than its last version did; a capture that stopped loading does."""
+    a, b = _flat(short), _flat(full)
+    tail = a[-TAIL_PROBE:]
+    if len(tail) < TAIL_PROBE or len(b) < SHORT_PAGE:
+        return None
+    at = b.rfind(tail)
+    if at < 0:
+        return None
+    rest = len(b) - (at + len(tail))
+    if rest < max(MIN_LOST_TAIL, LOST_TAIL_SHARE * len(b)):
+        return None
+    return " ".join(short.split()[-8:])
+
+
+def _ends_unfinished(text: str) -> bool:
+    """The last line stops mid-sentence or is a heading with nothing under it."""
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip() and not set(ln.strip()) <= set("-=*_ ")]
+    if not lines:
+        return False
+    last = lines[-1]
+    return last.startswith("#") or not re.search(r"[.!?:;)\]\"'”’*|]$", last)
+
+
+def script_language(text: str, sample: int = 20000) -> str | None:
+    """A language told by its script alone (Japanese kana, Hangul, Cyrillic...) when most letters use it."""
+    counts: dict[str, int] = {}
+    letters = 0
+    for ch in text[:sample]:
+        if not ch.isalpha():
+            continue
+        letters += 1
+        code = ord(ch)
+        if code < 0x0370:
+            continue
+        for first, last, lang in _SCRIPTS:
+            if first <= code <= last:
+                counts[lang] = counts.get(lang, 0) + 1
+                break
+    if not counts or letters < 50:
+        return None
+    if counts.get("ja") and counts.get("zh"):  # kanji and kana together are Japanese
+        counts["ja"] += counts.pop("zh")
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] >= 0.3 * letters else None
 
 
 def assess_change(kept: float, previous: str) -> Problem | None:
