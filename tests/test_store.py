@@ -64,6 +64,8 @@ CREATE TABLE check_result (
 	version_number INTEGER, 
 	duration_ms INTEGER, 
 	suspect_sha256 VARCHAR, 
+	suspect_kind VARCHAR, 
+	worker VARCHAR, 
 	PRIMARY KEY (id), 
 	FOREIGN KEY(run_id) REFERENCES run (id), 
 	FOREIGN KEY(document_id) REFERENCES document (id)
@@ -97,6 +99,7 @@ CREATE TABLE document (
 	failing_since DATETIME, 
 	page_fingerprint VARCHAR, 
 	fingerprint_sha256 VARCHAR, 
+	suspect_kind VARCHAR, 
 	PRIMARY KEY (id)
 )
 CREATE TABLE outbox (
@@ -123,6 +126,7 @@ CREATE TABLE run (
 	changed INTEGER NOT NULL, 
 	unchanged INTEGER NOT NULL, 
 	failed INTEGER NOT NULL, 
+	error VARCHAR, 
 	PRIMARY KEY (id)
 )
 CREATE TABLE schema_info (
@@ -269,10 +273,11 @@ def test_an_older_database_is_upgraded_in_place_and_keeps_its_history(tmp_path, 
     def add_note_column(conn):
         conn.execute(sql("ALTER TABLE version ADD COLUMN note VARCHAR"))
 
-    monkeypatch.setattr(migrations, "LATEST", 2)
-    monkeypatch.setitem(migrations.STEPS, 2, add_note_column)
+    step = migrations.LATEST + 1
+    monkeypatch.setattr(migrations, "LATEST", step)
+    monkeypatch.setitem(migrations.STEPS, step, add_note_column)
     upgraded = Store.open(tmp_path / "pm.db")
-    assert upgraded.schema_version() == 2
+    assert upgraded.schema_version() == step
     assert upgraded.text(upgraded.latest_version(DOC.id).sha256) == "A\n"
     upgraded.close()
     with sqlite3.connect(tmp_path / "pm.db") as db:
@@ -286,14 +291,15 @@ def test_a_failing_migration_step_leaves_the_database_as_it_was(tmp_path, monkey
         from sqlalchemy import text as sql
 
         conn.execute(sql("ALTER TABLE version ADD COLUMN half_done VARCHAR"))
-        raise RuntimeError("step 2 failed halfway")
+        raise RuntimeError("the step failed halfway")
 
-    monkeypatch.setattr(migrations, "LATEST", 2)
-    monkeypatch.setitem(migrations.STEPS, 2, broken)
+    current = migrations.LATEST
+    monkeypatch.setattr(migrations, "LATEST", current + 1)
+    monkeypatch.setitem(migrations.STEPS, current + 1, broken)
     with pytest.raises(RuntimeError):
         Store.open(tmp_path / "pm.db")
     with sqlite3.connect(tmp_path / "pm.db") as db:
-        assert db.execute("SELECT version FROM schema_info").fetchone() == (1,)
+        assert db.execute("SELECT version FROM schema_info").fetchone() == (current,)
         assert "half_done" not in [row[1] for row in db.execute("PRAGMA table_info(version)")]
 
 

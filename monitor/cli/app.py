@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -35,9 +36,21 @@ class _ErrorBoundary(TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException):  # typer's own: exit codes and usage errors
             raise
         except MonitorError as exc:
-            _fail(ctx, f"Error: {exc}", exc.exit_code)
+            _fail(ctx, f"Error: {_with_hint(exc)}", exc.exit_code)
         except Exception as exc:  # noqa: BLE001 - the boundary: anything unexpected is exit 1
             _fail(ctx, f"Error: unexpected {type(exc).__name__}: {exc} — rerun with --debug for the traceback", EXIT_ERROR)
+
+
+def _with_hint(exc: MonitorError) -> MonitorError:
+    """The store says what is missing; the CLI says where to look."""
+    from monitor.store.records import NotFound
+
+    if isinstance(exc, NotFound) and exc.hint is None:
+        exc.hint = (
+            f"see `policy-monitor history {exc.document_id}`" if exc.what == "version"
+            else "see document ids with `policy-monitor status`, or run `check` first"
+        )
+    return exc
 
 
 def _fail(ctx: typer.Context, message: str, code: int) -> None:
@@ -72,16 +85,22 @@ class State:
             self._watchlist = load_watchlist(self.watchlist_path)
         return self._watchlist
 
-    def db_path(self) -> Path:
-        """--db / POLICY_MONITOR_DB, else the watchlist's settings, else ./policy-monitor.db."""
-        if self.db_option:
-            return Path(self.db_option)
-        if self.watchlist_path.exists():
-            return database_path(self.watchlist_path, self.watchlist().settings)
-        return Path(DEFAULT_DATABASE)
+    def db_url(self) -> str:
+        """--db / POLICY_MONITOR_DB, else the watchlist's settings, else ./policy-monitor.db.
 
-    def store(self) -> Store:
-        return Store.open(self.db_path())
+        A path or a URL (sqlite:///path, postgresql://user@host/db); a relative path in the watchlist
+        is relative to the watchlist's folder.
+        """
+        if self.db_option:
+            return self.db_option
+        if self.watchlist_path.exists():
+            settings = self.watchlist().settings
+            return settings.database if "://" in settings.database else str(database_path(self.watchlist_path, settings))
+        return DEFAULT_DATABASE
+
+    def store(self, create: bool = False) -> Store:
+        """Query commands read an existing database; `check` and `backfill` create one (create=True)."""
+        return Store.open(self.db_url(), create=create)
 
 
 def _version(value: bool) -> None:
@@ -97,7 +116,7 @@ def main_options(
         DEFAULT_WATCHLIST, "--watchlist", "-w", envvar="POLICY_MONITOR_WATCHLIST", help="The watchlist file."
     ),
     db: Optional[str] = typer.Option(
-        None, "--db", envvar="POLICY_MONITOR_DB", help="SQLite database file (default: the watchlist's settings.database)."
+        None, "--db", envvar="POLICY_MONITOR_DB", help="Database: a SQLite file or postgresql://user@host/db (default: the watchlist's settings.database)."
     ),
     debug: bool = typer.Option(False, "--debug", help="Verbose logs and tracebacks."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
@@ -110,6 +129,14 @@ def main_options(
 
     logs.setup(debug)
     ctx.obj = State(watchlist, db, debug)
+
+
+@contextmanager
+def _closing(store: Store) -> Iterator[Store]:
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _state(ctx: typer.Context) -> State:
@@ -138,14 +165,13 @@ def check(
 
     Example: policy-monitor check acme/privacy
     """
-    from monitor.store.lock import RunLock
     from monitor.jobs.check import run_check
 
     state = _state(ctx)
     watchlist = state.watchlist()
     selected = _selected(watchlist, documents)
-    with RunLock(state.db_path(), wait=wait):
-        store = state.store()
+    store = state.store(create=True)
+    with _closing(store), store.run_lock(wait=wait):
         progress = None
         if not as_json and sys.stderr.isatty():
             progress = _progress_bar(len(selected))
@@ -155,7 +181,6 @@ def check(
         finally:
             if progress:
                 progress.stop()
-            store.close()
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -233,15 +258,14 @@ def backfill(
     Example: policy-monitor backfill acme/privacy --since 2020-01-01
     """
     from monitor.jobs.backfill import run_backfill
-    from monitor.store.lock import RunLock
 
     if not documents and not all_documents:
         raise UsageError("name the documents to backfill", "give vendor or 'vendor/document' ids, or --all")
     state = _state(ctx)
     watchlist = state.watchlist()
     _selected(watchlist, documents)  # unknown ids fail before anything is fetched
-    with RunLock(state.db_path(), wait=wait):
-        store = state.store()
+    store = state.store(create=True)
+    with _closing(store), store.run_lock(wait=wait):
         progress = _BackfillBar() if not as_json and sys.stderr.isatty() else None
         try:
             store.mark_interrupted_runs()
@@ -257,7 +281,6 @@ def backfill(
         finally:
             if progress:
                 progress.stop()
-            store.close()
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -321,11 +344,9 @@ def status(
     state = _state(ctx)
     watchlist = state.watchlist() if state.watchlist_path.exists() else None
     settings = watchlist.settings if watchlist is not None else Settings()
-    from monitor.store.lock import run_in_progress
-
     store = state.store()
     try:
-        report = collect(store, watchlist, settings.failure_alert_after, running_now=run_in_progress(state.db_path()))
+        report = collect(store, watchlist, settings.failure_alert_after, running_now=store.run_in_progress())
     finally:
         store.close()
     if as_json:
@@ -456,11 +477,11 @@ def changes(
             "detected_at": iso(c.detected_at),
             "material": c.material,
             "severity": c.severity,
-            "categories": json.loads(c.categories),
+            "categories": list(c.categories),
             "direction": c.direction,
             "reason": c.reason,
             "reverts_to": c.reverts_to,
-            "clauses": json.loads(c.clauses),
+            "clauses": c.clauses,
         }
         for c in store.changes(document, since=since.replace(tzinfo=timezone.utc) if since else None, material=True if material else None, category=category)
     ]

@@ -229,7 +229,8 @@ async def _observe(
     problem, comparison = await workers.run(judge_page, text, previous)
     if problem is not None and not _persistent(store, key, text_sha, problem, settings):
         common.pop("fingerprint", None)  # a suspect text is not the latest version's: its page proves nothing
-        return Observation(key, "failed", now, error=f"suspect page: {problem}", suspect_sha256=text_sha, **common)
+        return Observation(key, "failed", now, error=f"suspect page: {problem}", suspect_sha256=text_sha,
+                           suspect_kind=problem.kind, **common)
     if comparison is None and previous is not None:  # held back before, and accepted now it persists
         comparison = await workers.run(compare, previous, text)
     reverts_to = _flip_back(store, key, text_sha, now, settings) if previous is not None else None

@@ -26,7 +26,8 @@ def collect(store: Store, watchlist: Watchlist | None, failure_alert_after: int,
             "consecutive_failures": d.consecutive_failures,
             "since": iso(d.failing_since),
             "error": d.last_error,
-            "suspect": bool(d.last_error and d.last_error.startswith("suspect page:")),
+            "suspect": d.suspect_kind is not None,
+            "suspect_kind": d.suspect_kind,
         }
         for d in documents
         if d.consecutive_failures

@@ -16,10 +16,40 @@ from sqlmodel import SQLModel
 from monitor.store import models  # noqa: F401 - registers the tables on SQLModel.metadata
 from monitor.errors import StoreError
 
-LATEST = 1
+LATEST = 2
+
+SUSPECT_PREFIX = "suspect page: "  # how v1 wrote the quality gate's verdict into `error`
+
+
+def _v2_suspect_kind_and_run_error(conn: Connection) -> None:
+    """v2: the suspect kind as a column (check and document), a failed run's reason, the checking worker.
+
+    v1 rows keep their meaning: the kind is read back once, here, from the error text they hold.
+    """
+    for ddl in (
+        "ALTER TABLE check_result ADD COLUMN suspect_kind VARCHAR",
+        "ALTER TABLE check_result ADD COLUMN worker VARCHAR",
+        "ALTER TABLE document ADD COLUMN suspect_kind VARCHAR",
+        "ALTER TABLE run ADD COLUMN error VARCHAR",
+    ):
+        conn.execute(text(ddl))
+    for table in ("check_result", "document"):
+        column = "error" if table == "check_result" else "last_error"
+        rows = conn.execute(
+            text(f"SELECT id, {column} FROM {table} WHERE {column} LIKE :prefix"), {"prefix": SUSPECT_PREFIX + "%"}
+        ).all()
+        for row_id, error in rows:
+            conn.execute(text(f"UPDATE {table} SET suspect_kind = :kind WHERE id = :id"),
+                         {"kind": suspect_kind_of(error), "id": row_id})
+
+
+def suspect_kind_of(error: str) -> str:
+    """'suspect page: bot wall: Cloudflare' -> 'bot_wall' (the gate's Problem.kind)."""
+    return error[len(SUSPECT_PREFIX):].split(":", 1)[0].strip().replace(" ", "_") or "suspect"
+
 
 # STEPS[n] upgrades a database at version n-1 to version n.
-STEPS: dict[int, Callable[[Connection], None]] = {}
+STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_suspect_kind_and_run_error}
 
 
 def upgrade(engine: Engine) -> int:

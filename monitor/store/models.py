@@ -44,6 +44,7 @@ class Document(SQLModel, table=True):
     # with the same fingerprint is known unchanged without parsing it again.
     page_fingerprint: str | None = None
     fingerprint_sha256: str | None = None
+    suspect_kind: str | None = None  # v2: the last check's quality problem (outage, bot_wall...), if any
 
 
 class Version(SQLModel, table=True):
@@ -68,12 +69,13 @@ class Run(SQLModel, table=True):
     kind: str  # check | backfill
     started_at: datetime
     finished_at: datetime | None = None
-    status: str = "running"  # running | ok | partial | interrupted
+    status: str = "running"  # running | ok | partial | interrupted | failed
     pid: int | None = None
     new: int = 0
     changed: int = 0
     unchanged: int = 0
     failed: int = 0
+    error: str | None = None  # v2: why a run failed (disk full...): one line
 
 
 class Check(SQLModel, table=True):
@@ -89,6 +91,8 @@ class Check(SQLModel, table=True):
     version_number: int | None = None
     duration_ms: int | None = None
     suspect_sha256: str | None = None  # text the quality gate held back (not a version, not a blob)
+    suspect_kind: str | None = None  # v2: the gate's kind of problem, so nobody parses it back from `error`
+    worker: str | None = None  # v2: the process that checked it (host:pid), for several workers
 
 
 class Change(SQLModel, table=True):
