@@ -59,9 +59,9 @@ def pywb(tmp_path_factory):
         yield server
 
 
-@pytest.fixture
-def store(tmp_path):
-    store = Store.open(tmp_path / "pm.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(tmp_path, request):
+    store = Store.open(request.getfixturevalue("pg_url") if request.param == "postgresql" else tmp_path / "pm.db")
     yield store
     store.close()
 

@@ -129,6 +129,16 @@ CREATE TABLE run (
 	error VARCHAR, 
 	PRIMARY KEY (id)
 )
+CREATE TABLE run_claim (
+	run_id INTEGER NOT NULL, 
+	document_id VARCHAR NOT NULL, 
+	worker VARCHAR, 
+	lease_until DATETIME, 
+	done_at DATETIME, 
+	PRIMARY KEY (run_id, document_id), 
+	FOREIGN KEY(run_id) REFERENCES run (id), 
+	FOREIGN KEY(document_id) REFERENCES document (id)
+)
 CREATE TABLE schema_info (
 	id INTEGER NOT NULL, 
 	version INTEGER NOT NULL, 
@@ -151,14 +161,25 @@ CREATE TABLE version (
 	FOREIGN KEY(document_id) REFERENCES document (id), 
 	FOREIGN KEY(sha256) REFERENCES blob (sha256), 
 	FOREIGN KEY(snapshot_sha256) REFERENCES blob (sha256)
+)
+CREATE TABLE worker (
+	name VARCHAR NOT NULL, 
+	run_id INTEGER NOT NULL, 
+	host VARCHAR NOT NULL, 
+	pid INTEGER NOT NULL, 
+	started_at DATETIME NOT NULL, 
+	heartbeat_at DATETIME NOT NULL, 
+	checked INTEGER NOT NULL, 
+	PRIMARY KEY (name), 
+	FOREIGN KEY(run_id) REFERENCES run (id)
 )"""
 
 DOC = DocumentInfo("acme/privacy", "acme", "Acme", "privacy", "https://acme.example/privacy")
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "pm.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(tmp_path, request):
+    s = Store.open(request.getfixturevalue("pg_url") if request.param == "postgresql" else tmp_path / "pm.db")
     s.sync_documents([DOC])
     yield s
     s.close()

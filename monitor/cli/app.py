@@ -39,6 +39,9 @@ class _ErrorBoundary(TyperGroup):
             _fail(ctx, f"Error: {_with_hint(exc)}", exc.exit_code)
         except Exception as exc:  # noqa: BLE001 - the boundary: anything unexpected is exit 1
             _fail(ctx, f"Error: unexpected {type(exc).__name__}: {exc} — rerun with --debug for the traceback", EXIT_ERROR)
+        finally:
+            if isinstance(ctx.obj, State):
+                ctx.obj.close_stores()  # a server database's connections end with the command
 
 
 def _with_hint(exc: MonitorError) -> MonitorError:
@@ -79,6 +82,7 @@ class State:
     db_option: str | None
     debug: bool
     _watchlist: Watchlist | None = field(default=None, init=False)
+    _stores: list[Store] = field(default_factory=list, init=False)
 
     def watchlist(self) -> Watchlist:
         if self._watchlist is None:
@@ -100,7 +104,14 @@ class State:
 
     def store(self, create: bool = False) -> Store:
         """Query commands read an existing database; `check` and `backfill` create one (create=True)."""
-        return Store.open(self.db_url(), create=create)
+        store = Store.open(self.db_url(), create=create)
+        self._stores.append(store)
+        return store
+
+    def close_stores(self) -> None:
+        for store in self._stores:
+            store.close()
+        self._stores.clear()
 
 
 def _version(value: bool) -> None:
@@ -171,7 +182,7 @@ def check(
     watchlist = state.watchlist()
     selected = _selected(watchlist, documents)
     store = state.store(create=True)
-    with _closing(store), store.run_lock(wait=wait):
+    with _closing(store), store.run_lock(wait=wait, shared=True):
         progress = None
         if not as_json and sys.stderr.isatty():
             progress = _progress_bar(len(selected))
@@ -367,6 +378,8 @@ def _print_status(report: dict) -> None:
             f"{c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged, {c['failed']} failed"
         )
     typer.echo(f"{report['documents']} documents watched, {len(report['failing'])} failing")
+    for w in report.get("workers", []):
+        typer.echo(f"  worker {w['name']}: {w['checked']} checked, last heartbeat {w['heartbeat_at']}")
     for f in report["failing"]:
         typer.echo(f"  {f['document']}: {f['consecutive_failures']} failed runs since {f['since']}: {f['error']}")
     d = report["deliveries"]
@@ -558,6 +571,7 @@ def _stored_pair(store: Store, document: str, from_version: int | None, to_versi
 # --- notify ------------------------------------------------------------------------------------
 notify_app = typer.Typer(help="Notification targets ([[notify]] in the watchlist).", no_args_is_help=True)
 app.add_typer(notify_app, name="notify")
+app.add_typer(__import__("monitor.cli.db", fromlist=["db_app"]).db_app, name="db")  # monitor/cli/db.py
 
 
 @notify_app.command("test")

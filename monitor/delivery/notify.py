@@ -241,9 +241,11 @@ def deliver_pending(
     by_id = {e.outbox_id: e for e in events}
     report = DeliveryReport()
     for route in routing:
-        work = [d for d in store.pending_deliveries(route.key) if d.outbox_id in by_id]
-        if work:
-            _deliver_route(store, route, work, by_id, max_attempts, retry_for, report)
+        # One sender per target across workers (PostgreSQL); what the sender had not read yet goes next run.
+        with store.delivery_lock(route.key) as ours:
+            work = [d for d in store.pending_deliveries(route.key) if d.outbox_id in by_id] if ours else []
+            if work:
+                _deliver_route(store, route, work, by_id, max_attempts, retry_for, report)
     keys = {r.key for r in routing}
     store.close_settled(keys)
     report.pending = store.count_pending(keys)

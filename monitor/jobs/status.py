@@ -57,6 +57,10 @@ def collect(store: Store, watchlist: Watchlist | None, failure_alert_after: int,
             "counts": {"new": last.new, "changed": last.changed, "unchanged": last.unchanged, "failed": last.failed},
         },
         "documents": len(documents),
+        "workers": [
+            {"name": w.name, "checked": w.checked, "started_at": iso(w.started_at), "heartbeat_at": iso(w.heartbeat_at)}
+            for w in (store.workers(last.id) if last is not None else [])
+        ],
         "failing": failing,
         "deliveries": deliveries,
         "attention": attention,

@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 from monitor.store import models  # noqa: F401 - registers the tables on SQLModel.metadata
 from monitor.errors import StoreError
 
-LATEST = 2
+LATEST = 3
 
 SUSPECT_PREFIX = "suspect page: "  # how v1 wrote the quality gate's verdict into `error`
 
@@ -48,8 +48,14 @@ def suspect_kind_of(error: str) -> str:
     return error[len(SUSPECT_PREFIX):].split(":", 1)[0].strip().replace(" ", "_") or "suspect"
 
 
+def _v3_shared_runs(conn: Connection) -> None:
+    """v3: run_claim and worker, so several `check` processes share one run on PostgreSQL."""
+    models.RunClaim.__table__.create(conn)
+    models.Worker.__table__.create(conn)
+
+
 # STEPS[n] upgrades a database at version n-1 to version n.
-STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_suspect_kind_and_run_error}
+STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_suspect_kind_and_run_error, 3: _v3_shared_runs}
 
 
 def upgrade(engine: Engine) -> int:

@@ -158,3 +158,31 @@ class ArchiveCapture(SQLModel, table=True):
     reason: str | None = None
     version_number: int | None = None
     recorded_at: datetime
+
+
+class RunClaim(SQLModel, table=True):
+    """v3: one document of a shared run (PostgreSQL, several workers): who holds it, until when, done when.
+
+    A worker renews its leases while it lives; a lease run out (the worker killed) frees the document
+    for another worker of the same run.
+    """
+
+    __tablename__ = "run_claim"
+    run_id: int = Field(foreign_key="run.id", primary_key=True)
+    document_id: str = Field(foreign_key="document.id", primary_key=True)
+    worker: str | None = None  # host:pid
+    lease_until: datetime | None = None
+    done_at: datetime | None = None
+
+
+class Worker(SQLModel, table=True):
+    """v3: a `check` process taking part in a run, and its last sign of life (for `status`)."""
+
+    __tablename__ = "worker"
+    name: str = Field(primary_key=True)  # host:pid
+    run_id: int = Field(foreign_key="run.id", index=True)
+    host: str
+    pid: int
+    started_at: datetime
+    heartbeat_at: datetime
+    checked: int = 0

@@ -43,6 +43,7 @@ class OutboxMixin:
         """One delivery per (outbox id, target key) wanted; existing ones are kept as they are."""
         now = utcnow()
         with self._tx() as session:
+            self._serialize(session)  # two workers routing one event make one delivery each target
             for outbox_id, keys in wanted.items():
                 have = set(session.exec(select(m.Delivery.target_key).where(m.Delivery.outbox_id == outbox_id)))
                 for key in keys:
@@ -83,6 +84,7 @@ class OutboxMixin:
         """Close open outbox rows with no pending delivery; deliveries to removed targets are given up."""
         now = utcnow()
         with self._tx() as session:
+            self._serialize(session)
             for outbox in session.exec(select(m.Outbox).where(m.Outbox.closed_at.is_(None))):
                 rows = list(session.exec(
                     select(m.Delivery).where(m.Delivery.outbox_id == outbox.id, m.Delivery.status == "pending")
@@ -128,6 +130,7 @@ class OutboxMixin:
         now = utcnow()
         raised = 0
         with self._tx() as session:
+            self._serialize(session)
             # The latest operational event of every document, in one query rather than one per document.
             newest = (
                 select(func.max(m.Outbox.id)).where(m.Outbox.kind == "operational").group_by(m.Outbox.document_id).scalar_subquery()

@@ -23,7 +23,8 @@ def sha256(data: bytes) -> str:
 
 
 # The statements of the most common outcome, built once (building them per call was most of its cost).
-_LATEST_NUMBER = "(SELECT max(number) FROM version WHERE document_id = :document)"
+# CAST: PostgreSQL must deduce one type for a parameter used twice (a column value and a comparison).
+_LATEST_NUMBER = "(SELECT max(number) FROM version WHERE document_id = CAST(:document AS VARCHAR))"
 TOUCH_LATEST = text(
     f"UPDATE version SET last_seen = :at WHERE document_id = :document AND number = {_LATEST_NUMBER}"
 ).bindparams(bindparam("at", type_=UTCDateTime()))
@@ -34,7 +35,7 @@ TOUCH_DOCUMENT = text(
 INSERT_CHECK = text(
     "INSERT INTO check_result (run_id, document_id, checked_at, outcome, http_status, error, version_number,"
     " duration_ms, suspect_sha256, suspect_kind, worker)"
-    f" VALUES (:run, :document, :at, :outcome, :status, :error, {_LATEST_NUMBER}, :ms, :suspect, :kind, :worker)"
+    f" VALUES (:run, CAST(:document AS VARCHAR), :at, :outcome, :status, :error, {_LATEST_NUMBER}, :ms, :suspect, :kind, :worker)"
 ).bindparams(bindparam("at", type_=UTCDateTime()))
 
 

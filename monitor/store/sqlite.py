@@ -80,7 +80,7 @@ class SqliteBackend:
 
     # --- one run at a time: an advisory lock file beside the database -------------------------------
     @contextmanager
-    def run_lock(self, wait: float = 0.0) -> Iterator[None]:
+    def run_lock(self, wait: float = 0.0, engine: Engine | None = None, shared: bool = False) -> Iterator[None]:
         """Wait up to `wait` seconds for a running run, then give up with one line.
 
         The kernel drops the lock when its process dies, even by SIGKILL, so a crashed run never
@@ -111,7 +111,7 @@ class SqliteBackend:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
-    def run_in_progress(self) -> bool:
+    def run_in_progress(self, engine: Engine | None = None) -> bool:
         """Whether a run holds the database now (for `status`: a 'running' run nobody holds was killed)."""
         path = Path(f"{self.path}.lock")
         if not path.exists():

@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from typing import Iterator
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import update as sa_update
 from sqlalchemy.engine import Engine
@@ -28,6 +28,7 @@ from monitor.clock import utcnow
 from monitor.errors import StoreError
 from monitor.store import migrations, sql
 from monitor.store.captures import CapturesMixin
+from monitor.store.claims import LEASE_SECONDS, ClaimsMixin
 from monitor.store.models import Check, Document, Run, SchemaInfo, Version
 from monitor.store.outbox import OutboxMixin
 from monitor.store.reads import ReadsMixin
@@ -43,7 +44,7 @@ from monitor.store.urls import backend_for
 sha256 = sql.sha256  # kept importable from here (jobs hash texts the way the store keys blobs)
 
 
-class Store(ReadsMixin, CapturesMixin, OutboxMixin):
+class Store(ReadsMixin, CapturesMixin, OutboxMixin, ClaimsMixin):
     def __init__(self, engine: Engine, backend=None) -> None:  # noqa: ANN001 - a backend from urls.py
         self.engine = engine
         self.backend = backend
@@ -87,12 +88,13 @@ class Store(ReadsMixin, CapturesMixin, OutboxMixin):
         with self._read() as session:
             return session.get(SchemaInfo, 1).version
 
-    def run_lock(self, wait: float = 0.0) -> AbstractContextManager[None]:
-        """One run at a time on SQLite (a lock file); on PostgreSQL runs are shared by workers instead."""
-        return self.backend.run_lock(wait)
+    def run_lock(self, wait: float = 0.0, shared: bool = False) -> AbstractContextManager[None]:
+        """One run at a time on SQLite (a lock file). On PostgreSQL `check` takes it `shared` (workers
+        join one run) and `backfill` alone, so a backfill never interleaves with checks."""
+        return self.backend.run_lock(wait, self.engine, shared=shared)
 
     def run_in_progress(self) -> bool:
-        return self.backend.run_in_progress(self.engine) if self.backend.shared else self.backend.run_in_progress()
+        return self.backend.run_in_progress(self.engine)
 
     def integrity_check(self) -> str:
         return self.backend.integrity_check(self.engine)
@@ -115,6 +117,13 @@ class Store(ReadsMixin, CapturesMixin, OutboxMixin):
     def _tx(self) -> Iterator[Session]:
         with self._faults(), Session(self.engine) as session, session.begin():
             yield session
+
+    def _serialize(self, session: Session) -> None:
+        """Workers sharing a PostgreSQL database take turns for this transaction (SQLite: one writer anyway)."""
+        if self.backend.shared:
+            from monitor.store.postgres import COORDINATION_KEY
+
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": COORDINATION_KEY})
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
@@ -147,7 +156,14 @@ class Store(ReadsMixin, CapturesMixin, OutboxMixin):
     def mark_interrupted_runs(self) -> int:
         """Runs left 'running' by a process that died (killed, rebooted). Call while holding the run lock."""
         with self._tx() as session:
-            stale = list(session.exec(select(Run).where(Run.status == "running")))
+            query = select(Run).where(Run.status == "running")
+            if self.backend.shared:  # a shared run with a live worker is running, not stale
+                self._serialize(session)
+                dead = text(
+                    "NOT EXISTS (SELECT 1 FROM worker WHERE worker.run_id = run.id AND heartbeat_at > now() - make_interval(secs => :lease))"
+                ).bindparams(lease=LEASE_SECONDS)
+                query = query.where(dead)
+            stale = list(session.exec(query))
             for run in stale:
                 run.status = "interrupted"
             return len(stale)
@@ -212,6 +228,8 @@ class Store(ReadsMixin, CapturesMixin, OutboxMixin):
                     worker=self.worker,
                 )
             )
+            if self.backend.shared:
+                self._claim_done(session, run_id, obs.document_id)
             return number
 
     def _record_plain(self, run_id: int, obs: Observation) -> None:
@@ -233,6 +251,8 @@ class Store(ReadsMixin, CapturesMixin, OutboxMixin):
                     "worker": self.worker,
                 },
             )
+            if self.backend.shared:
+                self._claim_done(conn, run_id, obs.document_id)
         return None
 
     def _add_version(self, session: Session, obs: Observation, latest_number: int | None) -> int:
