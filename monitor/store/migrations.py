@@ -58,8 +58,13 @@ def _v3_shared_runs(conn: Connection) -> None:
 STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_suspect_kind_and_run_error, 3: _v3_shared_runs}
 
 
+MIGRATION_LOCK_KEY = 0x706D_0003  # PostgreSQL: workers opening a new database migrate it one at a time
+
+
 def upgrade(engine: Engine) -> int:
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
         tables = set(inspect(conn).get_table_names())
         if "schema_info" not in tables:
             if tables:

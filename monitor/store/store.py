@@ -108,10 +108,15 @@ class Store(ReadsMixin, CapturesMixin, OutboxMixin, ClaimsMixin):
         try:
             yield
         except DBAPIError as exc:
-            error = self.backend.translate(exc) if self.backend is not None else None
-            if error is None:
+            if self.backend is None:
                 raise
-            raise error from None
+            error = self.backend.translate(exc)
+            if error is not None:
+                raise error from None
+            # Not a fault we know: still one line, never the SQL and its parameters (--debug shows the chain).
+            orig = getattr(exc, "orig", exc)
+            first = (str(orig).strip().splitlines() or [""])[0]
+            raise StoreError(f"{self.label}: database error: {type(orig).__name__}: {first}") from exc
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
@@ -135,6 +140,7 @@ class Store(ReadsMixin, CapturesMixin, OutboxMixin, ClaimsMixin):
         """Create or update watched documents; a moved URL keeps its history (it hangs on the id)."""
         now = utcnow()
         with self._tx() as session:
+            self._serialize(session)  # workers starting together register each new document once
             existing = {row.id: row for row in session.exec(select(Document))}
             for info in documents:
                 row = existing.get(info.id)
