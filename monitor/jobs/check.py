@@ -198,7 +198,7 @@ async def _check_one(
         obs = Observation(key, "failed", utcnow(), error=f"internal error: {type(exc).__name__}: {exc}")
     seconds = time.monotonic() - started
     obs = replace(obs, duration_ms=int(seconds * 1000))
-    number = store.record(run_id, obs)
+    number = store.record(run_id, obs, compare=compare)  # compare: if another writer stored a version first
     if obs.outcome in ("new", "changed") and number is None:  # an overlapping run stored it first
         obs = replace(obs, outcome="unchanged", comparison=None)
     if obs.outcome == "failed":
@@ -253,6 +253,7 @@ async def _observe(
         content_type=fetched.content_type,
         comparison=comparison,
         reverts_to=reverts_to,
+        base_sha256=state.latest_sha256,
         **common,
     )
 

@@ -26,6 +26,7 @@ from typing import AsyncIterator, Iterator
 
 from sqlalchemy import text
 
+from monitor.errors import StoreError
 from monitor.store import records as r
 from monitor.store.records import to_record
 
@@ -42,14 +43,19 @@ class CheckRun:
         self.checked = 0
 
     async def drive(self, check_one: Callable[[str], Awaitable[None]], concurrency: int) -> None:
-        if not self.shared:
-            await asyncio.gather(*(check_one(key) for key in self.keys))
-            return
-        heartbeat = asyncio.create_task(self._beat())
+        """Check this process's documents; a database fault (disk full...) fails the run with its one line."""
         try:
-            await self._claim_loop(check_one, concurrency)
-        finally:
-            heartbeat.cancel()
+            if not self.shared:
+                await asyncio.gather(*(check_one(key) for key in self.keys))
+                return
+            heartbeat = asyncio.create_task(self._beat())
+            try:
+                await self._claim_loop(check_one, concurrency)
+            finally:
+                heartbeat.cancel()
+        except StoreError as exc:
+            self.store.fail_run(self.run_id, exc.message)
+            raise
 
     async def _claim_loop(self, check_one: Callable[[str], Awaitable[None]], concurrency: int) -> None:
         in_flight: set[asyncio.Task] = set()

@@ -75,6 +75,7 @@ class Observation:
     suspect_kind: str | None = None  # ... and the gate's kind of problem (outage, bot_wall, truncated...)
     reverts_to: int | None = None  # the text is that of this earlier version: a flip back, not news
     fingerprint: tuple[str, str] | None = None  # (page fingerprint, sha256 of its text) after a full read
+    base_sha256: str | None = None  # the text `comparison` was computed against (the latest version then)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import func, text
 from sqlalchemy import insert as sa_insert
@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, select
 
 from monitor.clock import utcnow
+from monitor.engine.result import Comparison
 from monitor.errors import StoreError
 from monitor.store import migrations, sql
 from monitor.store.captures import CapturesMixin
@@ -194,8 +195,11 @@ class Store(ReadsMixin, CapturesMixin, OutboxMixin, ClaimsMixin):
             pass  # the disk is still full: the next run marks it interrupted, as for a killed one
 
     # --- one check's result --------------------------------------------------------------------
-    def record(self, run_id: int, obs: Observation) -> int | None:
+    def record(self, run_id: int, obs: Observation, compare: Callable[[str, str], Comparison] | None = None) -> int | None:
         """Store one document's result in one transaction; returns the new version number, if any.
+
+        When another writer stored a different version since `obs` was compared (its `base_sha256`),
+        the change is computed again, with `compare` (the clause engine), against the version it follows.
 
         The common outcomes (unchanged, failed) are plain UPDATE/INSERT statements: a run of hundreds
         of documents spends its time fetching, not building ORM objects.
@@ -212,6 +216,9 @@ class Store(ReadsMixin, CapturesMixin, OutboxMixin, ClaimsMixin):
             if latest is not None and obs.text is not None and latest.sha256 == sha256(obs.text.encode("utf-8")):
                 # An overlapping run stored this very text since we looked: not a second version.
                 obs = replace(obs, outcome="unchanged", comparison=None)
+            elif latest is not None and obs.text is not None and compare is not None and latest.sha256 != obs.base_sha256:
+                previous = sql.text_in(session, latest.sha256)
+                obs = replace(obs, outcome="changed", comparison=compare(previous, obs.text), reverts_to=None)
             number = None
             if obs.outcome in ("new", "changed"):
                 number = self._add_version(session, obs, latest.number if latest else None)
