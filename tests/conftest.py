@@ -33,10 +33,28 @@ def watchlist_toml(documents: dict[str, str], settings: dict[str, object] | None
     return "\n".join(lines)
 
 
+def pytest_generate_tests(metafunc):
+    """A module with `BACKENDS = ("sqlite", "postgresql")` runs its watchlist tests on each backend
+    (the watchlist's settings.database points at a fresh PostgreSQL database); tests marked
+    `sqlite_only` read the SQLite file itself and run once."""
+    backends = getattr(metafunc.module, "BACKENDS", None)
+    if backends and "make_watchlist" in metafunc.fixturenames and not metafunc.definition.get_closest_marker("sqlite_only"):
+        metafunc.parametrize("backend", backends, indirect=True)
+
+
 @pytest.fixture
-def make_watchlist(tmp_path: Path):
+def backend(request) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def make_watchlist(tmp_path: Path, backend: str, request):
+    database = request.getfixturevalue("pg_url") if backend == "postgresql" else None
+
     def make(documents: dict[str, str], settings: dict[str, object] | None = None) -> Path:
         path = tmp_path / "watchlist.toml"
+        if database is not None:
+            settings = {"database": database, **(settings or {})}
         path.write_text(watchlist_toml(documents, settings), encoding="utf-8")
         return path
 
@@ -62,3 +80,22 @@ class Cli:
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     return Cli(tmp_path / "watchlist.toml")
+
+
+# --- PostgreSQL: one real server per test session, one fresh database per test -------------------------
+@pytest.fixture(scope="session")
+def postgres_server():
+    from pg import PostgresServer, find_binaries
+
+    bin_dir = find_binaries()
+    if bin_dir is None:
+        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl): .ci/run installs Debian's postgresql")
+    pytest.importorskip("psycopg")
+    server = PostgresServer(bin_dir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres_server) -> str:
+    return postgres_server.new_database()

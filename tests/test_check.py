@@ -6,6 +6,8 @@ import sqlite3
 
 import pytest
 
+BACKENDS = ("sqlite", "postgresql")  # conftest.py: every watchlist test runs on both
+
 POLICY = """<!doctype html><html><head><script nonce="{{nonce}}">var t = "{{nonce}}";</script></head>
 <body><nav><a href="/">Home</a></nav><main>
 <h1>Example Privacy Policy</h1>
@@ -55,11 +57,11 @@ def test_first_check_stores_a_version_per_document(two_vendors, cli, tmp_path):
 
 def test_unchanged_page_with_fresh_nonces_is_not_a_new_version(two_vendors, cli, tmp_path):
     cli.json("check")
-    blobs_before = _count(tmp_path / "pm.db", "blob")
+    blobs_before = _count(cli, "blob")
     run = cli.json("check")
     assert outcomes(run) == {"acme/privacy": "unchanged", "beta/privacy": "unchanged"}
     assert [v["version"] for v in cli.json("history", "acme/privacy")] == [1]
-    assert _count(tmp_path / "pm.db", "blob") == blobs_before  # no second copy of the page
+    assert _count(cli, "blob") == blobs_before  # no second copy of the page
     assert two_vendors.hits["/acme/privacy"] == 2
 
 
@@ -94,9 +96,8 @@ def test_a_failing_site_is_recorded_and_the_run_goes_on(two_vendors, make_watchl
     failed = next(d for d in run["documents"] if d["outcome"] == "failed")
     assert failed["http_status"] == 404 and "HTTP 404" in failed["error"]
     cli("check")
-    db = sqlite3.connect(tmp_path / "pm.db")
-    assert db.execute("SELECT consecutive_failures FROM document WHERE id = 'gone/privacy'").fetchone() == (2,)
-    assert db.execute("SELECT status FROM run ORDER BY id").fetchall() == [("partial",), ("partial",)]
+    assert _query(cli, "SELECT consecutive_failures FROM document WHERE id = 'gone/privacy'") == [(2,)]
+    assert _query(cli, "SELECT status FROM run ORDER BY id") == [("partial",), ("partial",)]
 
 
 def test_unreachable_host_fails_that_document_only(server, make_watchlist, cli):
@@ -146,6 +147,7 @@ def test_summary_is_one_line_when_not_a_terminal(two_vendors, cli):
     assert "2 new, 0 changed, 0 unchanged, 0 failed" in result.stdout
 
 
+@pytest.mark.sqlite_only
 def test_database_path_precedence(two_vendors, cli, tmp_path):
     explicit = tmp_path / "explicit.db"
     from_env = tmp_path / "env.db"
@@ -174,9 +176,25 @@ def test_changes_filters(two_vendors, cli):
     assert result.exit_code == 2 and "unknown category 'gossip'" in result.stderr
 
 
-def _count(db_path, table: str) -> int:
-    with sqlite3.connect(db_path) as db:
-        return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+def _query(cli, sql: str) -> list[tuple]:
+    """Rows from the watchlist's database, whichever backend it is."""
+    from sqlalchemy import text
+
+    from monitor.config import database_path, load_watchlist
+    from monitor.store.store import Store
+
+    settings = load_watchlist(cli.watchlist).settings
+    url = settings.database if "://" in settings.database else database_path(cli.watchlist, settings)
+    store = Store.open(url, create=False)
+    try:
+        with store.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        store.close()
+
+
+def _count(cli, table: str) -> int:
+    return _query(cli, f"SELECT count(*) FROM {table}")[0][0]
 
 
 def test_check_tells_a_webhook_once_and_retries_a_target_that_was_down(server, make_watchlist, cli):

@@ -107,11 +107,13 @@ def test_backfill_then_check_gives_one_history_in_time_order(tmp_path, server):
 
 
 def test_a_backfill_refused_by_the_run_lock_says_how_to_resume(make_watchlist, cli, tmp_path):
-    from monitor.store.lock import RunLock
+    from monitor.store.store import Store
 
     make_watchlist({"acme/privacy": "http://127.0.0.1:9/privacy"})
-    with RunLock(tmp_path / "pm.db"):
+    holder = Store.open(tmp_path / "pm.db", create=True)
+    with holder.run_lock():
         result = cli("backfill", "acme/privacy")
+    holder.close()
     assert result.exit_code == 0, result.output
     assert "another policy-monitor run" in result.stderr and "rerun the backfill" in result.stderr
     assert "next run" not in result.stderr  # that is check's advice: the timer re-runs check, not backfill

@@ -124,3 +124,12 @@ def test_log_lines_carry_syslog_priorities_under_journald(monkeypatch, capsys):
     logs.setup()
     logging.getLogger("monitor.jobs.check").warning("plain")
     assert capsys.readouterr().err.splitlines()[-1] == "WARNING monitor.jobs.check: plain"
+
+
+def test_compose_points_several_workers_at_one_postgresql_without_a_password_in_the_url():
+    text = (DEPLOY / "compose.yaml").read_text()
+    assert "POLICY_MONITOR_DB: postgresql://monitor@db/policy_monitor" in text  # no password in the URL
+    assert "PGPASSWORD: ${PGPASSWORD" in text and "--scale worker=" in text
+    cli_accepts(["check"])
+    cli_accepts(["status"])
+    assert "db" in typer.main.get_command(app).commands  # `db copy`, named in the comments

@@ -43,8 +43,8 @@ def comparison(*clauses: ClauseChange, reason: str = "may now sell data") -> Com
 class World:
     """A store with two watched documents, and helpers that write rows the way a run does."""
 
-    def __init__(self, path) -> None:  # noqa: ANN001
-        self.store = Store.open(path / "pm.db")
+    def __init__(self, database) -> None:  # noqa: ANN001 - a SQLite path or a PostgreSQL URL
+        self.store = Store.open(database)
         self.store.sync_documents(
             [DocumentInfo(f"{v['id']}/privacy", v["id"], v["name"], "privacy", v["documents"][0]["url"]) for v in VENDORS]
         )
@@ -80,9 +80,9 @@ def no_throttle(monkeypatch):
     monkeypatch.setattr(NotifyBase, "request_rate_per_sec", 0)
 
 
-@pytest.fixture
-def world(tmp_path):
-    w = World(tmp_path)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def world(tmp_path, request):
+    w = World(request.getfixturevalue("pg_url") if request.param == "postgresql" else tmp_path / "pm.db")
     yield w
     w.store.close()
 

@@ -66,6 +66,8 @@ CREATE TABLE check_result (
 	version_number INTEGER, 
 	duration_ms INTEGER, 
 	suspect_sha256 VARCHAR, 
+	suspect_kind VARCHAR, 
+	worker VARCHAR, 
 	PRIMARY KEY (id), 
 	FOREIGN KEY(run_id) REFERENCES run (id), 
 	FOREIGN KEY(document_id) REFERENCES document (id)
@@ -99,6 +101,7 @@ CREATE TABLE document (
 	failing_since DATETIME, 
 	page_fingerprint VARCHAR, 
 	fingerprint_sha256 VARCHAR, 
+	suspect_kind VARCHAR, 
 	PRIMARY KEY (id)
 )
 CREATE TABLE outbox (
@@ -136,7 +139,18 @@ CREATE TABLE run (
 	changed INTEGER NOT NULL, 
 	unchanged INTEGER NOT NULL, 
 	failed INTEGER NOT NULL, 
+	error VARCHAR, 
 	PRIMARY KEY (id)
+)
+CREATE TABLE run_claim (
+	run_id INTEGER NOT NULL, 
+	document_id VARCHAR NOT NULL, 
+	worker VARCHAR, 
+	lease_until DATETIME, 
+	done_at DATETIME, 
+	PRIMARY KEY (run_id, document_id), 
+	FOREIGN KEY(run_id) REFERENCES run (id), 
+	FOREIGN KEY(document_id) REFERENCES document (id)
 )
 CREATE TABLE schema_info (
 	id INTEGER NOT NULL, 
@@ -160,14 +174,25 @@ CREATE TABLE version (
 	FOREIGN KEY(document_id) REFERENCES document (id), 
 	FOREIGN KEY(sha256) REFERENCES blob (sha256), 
 	FOREIGN KEY(snapshot_sha256) REFERENCES blob (sha256)
+)
+CREATE TABLE worker (
+	name VARCHAR NOT NULL, 
+	run_id INTEGER NOT NULL, 
+	host VARCHAR NOT NULL, 
+	pid INTEGER NOT NULL, 
+	started_at DATETIME NOT NULL, 
+	heartbeat_at DATETIME NOT NULL, 
+	checked INTEGER NOT NULL, 
+	PRIMARY KEY (name), 
+	FOREIGN KEY(run_id) REFERENCES run (id)
 )"""
 
 DOC = DocumentInfo("acme/privacy", "acme", "Acme", "privacy", "https://acme.example/privacy")
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "pm.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(tmp_path, request):
+    s = Store.open(request.getfixturevalue("pg_url") if request.param == "postgresql" else tmp_path / "pm.db")
     s.sync_documents([DOC])
     yield s
     s.close()
@@ -302,13 +327,13 @@ def test_a_failing_migration_step_leaves_the_database_as_it_was(tmp_path, monkey
         conn.execute(sql("ALTER TABLE version ADD COLUMN half_done VARCHAR"))
         raise RuntimeError("the step failed halfway")
 
-    before = migrations.LATEST
-    monkeypatch.setattr(migrations, "LATEST", before + 1)
-    monkeypatch.setitem(migrations.STEPS, before + 1, broken)
+    current = migrations.LATEST
+    monkeypatch.setattr(migrations, "LATEST", current + 1)
+    monkeypatch.setitem(migrations.STEPS, current + 1, broken)
     with pytest.raises(RuntimeError):
         Store.open(tmp_path / "pm.db")
     with sqlite3.connect(tmp_path / "pm.db") as db:
-        assert db.execute("SELECT version FROM schema_info").fetchone() == (before,)
+        assert db.execute("SELECT version FROM schema_info").fetchone() == (current,)
         assert "half_done" not in [row[1] for row in db.execute("PRAGMA table_info(version)")]
 
 

@@ -6,7 +6,7 @@ its commands on import. Commands import what they need when they run, so `--help
 
 from __future__ import annotations
 
-from monitor.cli import extras, queries, report, runs  # noqa: F401 - registers the commands
+from monitor.cli import db, extras, queries, report, runs  # noqa: F401 - registers the commands
 from monitor.cli.base import app
 
 

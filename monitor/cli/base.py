@@ -12,6 +12,8 @@ only typer at the top; each command imports the store, the engine or rich when i
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -38,9 +40,24 @@ class _ErrorBoundary(TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException):  # typer's own: exit codes and usage errors
             raise
         except MonitorError as exc:
-            _fail(ctx, f"Error: {exc}", exc.exit_code)
+            _fail(ctx, f"Error: {_with_hint(exc)}", exc.exit_code)
         except Exception as exc:  # noqa: BLE001 - the boundary: anything unexpected is exit 1
             _fail(ctx, f"Error: unexpected {type(exc).__name__}: {exc} — rerun with --debug for the traceback", EXIT_ERROR)
+        finally:
+            if isinstance(ctx.obj, State):
+                ctx.obj.close_stores()  # a server database's connections end with the command
+
+
+def _with_hint(exc: MonitorError) -> MonitorError:
+    """The store says what is missing; the CLI says where to look."""
+    from monitor.store.records import NotFound
+
+    if isinstance(exc, NotFound) and exc.hint is None:
+        exc.hint = (
+            f"see `policy-monitor history {exc.document_id}`" if exc.what == "version"
+            else "see document ids with `policy-monitor status`, or run `check` first"
+        )
+    return exc
 
 
 def _fail(ctx: typer.Context, message: str, code: int) -> None:
@@ -69,6 +86,7 @@ class State:
     db_option: str | None
     debug: bool
     _watchlist: Watchlist | None = field(default=None, init=False)
+    _stores: list[Store] = field(default_factory=list, init=False)
 
     def watchlist(self) -> Watchlist:
         if self._watchlist is None:
@@ -77,20 +95,33 @@ class State:
             self._watchlist = load_watchlist(self.watchlist_path)
         return self._watchlist
 
-    def db_path(self) -> Path:
-        """--db / POLICY_MONITOR_DB, else the watchlist's settings, else ./policy-monitor.db."""
+    def db_url(self) -> str:
+        """--db / POLICY_MONITOR_DB, else the watchlist's settings, else ./policy-monitor.db.
+
+        A path or a URL (sqlite:///path, postgresql://user@host/db); a relative path in the watchlist
+        is relative to the watchlist's folder.
+        """
         if self.db_option:
-            return Path(self.db_option)
+            return self.db_option
         if self.watchlist_path.exists():
             from monitor.config import database_path
 
-            return database_path(self.watchlist_path, self.watchlist().settings)
-        return Path(DEFAULT_DATABASE)
+            settings = self.watchlist().settings
+            return settings.database if "://" in settings.database else str(database_path(self.watchlist_path, settings))
+        return DEFAULT_DATABASE
 
-    def store(self) -> Store:
+    def store(self, create: bool = False) -> Store:
+        """Query commands read an existing database; `check` and `backfill` create one (create=True)."""
         from monitor.store.store import Store
 
-        return Store.open(self.db_path())
+        store = Store.open(self.db_url(), create=create)
+        self._stores.append(store)
+        return store
+
+    def close_stores(self) -> None:
+        for store in self._stores:
+            store.close()
+        self._stores.clear()
 
 
 def _version(value: bool) -> None:
@@ -106,7 +137,7 @@ def main_options(
         DEFAULT_WATCHLIST, "--watchlist", "-w", envvar="POLICY_MONITOR_WATCHLIST", help="The watchlist file."
     ),
     db: Optional[str] = typer.Option(
-        None, "--db", envvar="POLICY_MONITOR_DB", help="SQLite database file (default: the watchlist's settings.database)."
+        None, "--db", envvar="POLICY_MONITOR_DB", help="Database: a SQLite file or postgresql://user@host/db (default: the watchlist's settings.database)."
     ),
     debug: bool = typer.Option(False, "--debug", help="Verbose logs and tracebacks."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
@@ -119,6 +150,14 @@ def main_options(
 
     logs.setup(debug)
     ctx.obj = State(watchlist, db, debug)
+
+
+@contextmanager
+def closing(store: Store) -> Iterator[Store]:
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def state_of(ctx: typer.Context) -> State:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
@@ -116,14 +115,14 @@ def changes(
             "detected_at": iso(c.detected_at),
             "material": c.material,
             "severity": c.severity,
-            "categories": json.loads(c.categories),
+            "categories": list(c.categories),
             "direction": c.direction,
             "reason": c.reason,
             "reverts_to": c.reverts_to,
-            "clauses": json.loads(c.clauses),
-            "entities": json.loads(c.entities or "[]"),
-            "notice": (notice := json.loads(c.notice or "null")),
-            "objection_deadline": (notice or {}).get("objection_deadline"),
+            "clauses": c.clauses,
+            "entities": list(c.entities),
+            "notice": c.notice,
+            "objection_deadline": (c.notice or {}).get("objection_deadline"),
         }
         for c in store.changes(document, since=since.replace(tzinfo=timezone.utc) if since else None, material=True if material else None, category=category)
     ]

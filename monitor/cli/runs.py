@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
-from monitor.cli.base import app, print_json, state_of
+from monitor.cli.base import app, closing, print_json, state_of
 from monitor.errors import EXIT_OK, EXIT_PARTIAL, UsageError
 
 if TYPE_CHECKING:
@@ -31,14 +31,13 @@ def check(
 
     Example: policy-monitor check acme/privacy
     """
-    from monitor.store.lock import RunLock
     from monitor.jobs.check import run_check
 
     state = state_of(ctx)
     watchlist = state.watchlist()
     selected = _selected(watchlist, documents)
-    with RunLock(state.db_path(), wait=wait):
-        store = state.store()
+    store = state.store(create=True)
+    with closing(store), store.run_lock(wait=wait, shared=True):
         progress = None
         if not as_json and sys.stderr.isatty():
             progress = _progress_bar(len(selected))
@@ -48,7 +47,6 @@ def check(
         finally:
             if progress:
                 progress.stop()
-            store.close()
     if as_json:
         print_json(report.to_dict())
     else:
@@ -126,15 +124,14 @@ def backfill(
     Example: policy-monitor backfill acme/privacy --since 2020-01-01
     """
     from monitor.jobs.backfill import run_backfill
-    from monitor.store.lock import RunLock
 
     if not documents and not all_documents:
         raise UsageError("name the documents to backfill", "give vendor or 'vendor/document' ids, or --all")
     state = state_of(ctx)
     watchlist = state.watchlist()
     _selected(watchlist, documents)  # unknown ids fail before anything is fetched
-    with _backfill_lock(RunLock(state.db_path(), wait=wait)):
-        store = state.store()
+    store = state.store(create=True)
+    with closing(store), _backfill_lock(store.run_lock(wait=wait)):
         progress = _BackfillBar() if not as_json and sys.stderr.isatty() else None
         try:
             store.mark_interrupted_runs()
@@ -146,7 +143,6 @@ def backfill(
         finally:
             if progress:
                 progress.stop()
-            store.close()
     if as_json:
         print_json(report.to_dict())
     else:
@@ -226,11 +222,9 @@ def status(
     state = state_of(ctx)
     watchlist = state.watchlist() if state.watchlist_path.exists() else None
     settings = watchlist.settings if watchlist is not None else Settings()
-    from monitor.store.lock import run_in_progress
-
     store = state.store()
     try:
-        report = collect(store, watchlist, settings.failure_alert_after, running_now=run_in_progress(state.db_path()))
+        report = collect(store, watchlist, settings.failure_alert_after, running_now=store.run_in_progress())
     finally:
         store.close()
     if as_json:
@@ -251,6 +245,8 @@ def _print_status(report: dict) -> None:
             f"{c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged, {c['failed']} failed"
         )
     typer.echo(f"{report['documents']} documents watched, {len(report['failing'])} failing")
+    for w in report.get("workers", []):
+        typer.echo(f"  worker {w['name']}: {w['checked']} checked, last heartbeat {w['heartbeat_at']}")
     for f in report["failing"]:
         typer.echo(f"  {f['document']}: {f['consecutive_failures']} failed runs since {f['since']}: {f['error']}")
     d = report["deliveries"]

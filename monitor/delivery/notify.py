@@ -13,7 +13,6 @@ environment) lives only in the apprise object: labels and stored errors never ho
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
@@ -21,16 +20,13 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import func
-from sqlmodel import Session, select
-
 from monitor.config import NotifyTarget, Watchlist
 from monitor.errors import UsageError
 from monitor.engine.result import RANK
 from monitor.report.records import absolute, change_page
 from monitor.render.messages import Event, Limits, Message, render_digest, render_event
-from monitor.store.models import Change, Delivery, Document, Outbox
-from monitor.clock import aware, iso, utcnow
+from monitor.store.records import Delivery, Document, OutboxEvent
+from monitor.clock import iso
 from monitor.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -212,35 +208,24 @@ def _open_channel(route: Route) -> tuple[Channel | None, str | None]:
 
 
 # --- events from the store ------------------------------------------------------------------------
-def _event(outbox: Outbox, change: Change | None, doc: Document) -> Event:
+def _event(outbox: OutboxEvent) -> Event:
+    doc, change = outbox.document, outbox.change
     base = dict(
         outbox_id=outbox.id, kind=outbox.kind, document_id=doc.id, vendor_id=doc.vendor_id,
         vendor_name=doc.vendor_name, document_kind=doc.kind, severity=outbox.severity,
         created_at=iso(outbox.created_at),
     )
     if outbox.kind == "operational" or change is None:
-        return Event(**base, incident=json.loads(outbox.payload or "{}"))
+        return Event(**base, incident=outbox.payload)
     return Event(
         **base,
-        categories=tuple(json.loads(change.categories)),
+        categories=change.categories,
         reason=change.reason,
-        clauses=tuple(json.loads(change.clauses)),
-        entities=tuple(json.loads(change.entities or "[]")), notice=json.loads(change.notice or "{}"),
+        clauses=tuple(change.clauses),
+        entities=tuple(change.entities), notice=change.notice or {},
         from_version=change.from_version,
         to_version=change.to_version,
     )
-
-
-def _open_events(store: Store) -> list[Event]:
-    query = (
-        select(Outbox, Change, Document)
-        .join(Document, Document.id == Outbox.document_id)
-        .join(Change, Change.id == Outbox.change_id, isouter=True)
-        .where(Outbox.closed_at.is_(None))
-        .order_by(Outbox.id)
-    )
-    with Session(store.engine) as s:
-        return [_event(o, c, d) for o, c, d in s.exec(query)]
 
 
 def _with_links(store: Store, events: list[Event], base_url: str | None) -> list[Event]:
@@ -263,68 +248,11 @@ def _vendor_tags(watchlist: Watchlist) -> dict[str, tuple[str, ...]]:
     return {v.id: v.tags for v in watchlist.vendors}
 
 
-def _ensure_deliveries(
-    store: Store, events: list[Event], routing: list[Route], tags: dict[str, tuple[str, ...]]
-) -> None:
-    """One Delivery per (event, target that wants it); existing ones are kept as they are."""
-    now = utcnow()
-    with Session(store.engine) as s, s.begin():
-        for event in events:
-            have = set(s.exec(select(Delivery.target_key).where(Delivery.outbox_id == event.outbox_id)))
-            for route in routing:
-                if route.key not in have and wants(route.target, event, tags.get(event.vendor_id, ())):
-                    s.add(Delivery(outbox_id=event.outbox_id, target_key=route.key, updated_at=now))
-
-
-def _pending(store: Store, key: str) -> list[Delivery]:
-    query = (
-        select(Delivery)
-        .where(Delivery.target_key == key, Delivery.status == "pending")
-        .order_by(Delivery.outbox_id)
-    )
-    with Session(store.engine) as s:
-        return list(s.exec(query))
-
-
-def _mark(store: Store, delivery_id: int, error: str | None, max_attempts: int, retry_for: timedelta) -> str:
-    """Record one send's outcome in its own transaction; returns the delivery's status.
-
-    Given up only after `max_attempts` tries *and* `retry_for` since the event: a target down for a
-    day or two (a few runs a day) still gets every alert when it comes back.
-    """
-    with Session(store.engine) as s, s.begin():
-        row = s.get(Delivery, delivery_id)
-        if row.status != "pending":  # an overlapping run settled it first
-            return row.status
-        row.attempts += 1
-        row.updated_at = utcnow()
-        if error is None:
-            row.status, row.delivered_at, row.last_error = "delivered", row.updated_at, None
-        else:
-            row.last_error = error
-            created = s.get(Outbox, row.outbox_id).created_at
-            created = aware(created)
-            old_enough = row.updated_at - created >= retry_for
-            row.status = "failed" if row.attempts >= max_attempts and old_enough else "pending"
-        return row.status
-
-
-def _close_settled(store: Store, keys: set[str]) -> None:
-    """Close open outbox rows with no pending delivery; deliveries to removed targets are given up."""
-    now = utcnow()
-    with Session(store.engine) as s, s.begin():
-        for outbox in s.exec(select(Outbox).where(Outbox.closed_at.is_(None))):
-            rows = list(s.exec(select(Delivery).where(Delivery.outbox_id == outbox.id, Delivery.status == "pending")))
-            if any(d.target_key in keys for d in rows):
-                continue
-            for orphan in rows:
-                orphan.status, orphan.last_error, orphan.updated_at = "failed", "target removed from the watchlist", now
-            outbox.closed_at = now
-
-
-def _count_pending(store: Store, keys: set[str]) -> int:
-    with Session(store.engine) as s:
-        return sum(1 for k in s.exec(select(Delivery.target_key).where(Delivery.status == "pending")) if k in keys)
+def _wanted(events: list[Event], routing: list[Route], tags: dict[str, tuple[str, ...]]) -> dict[int, list[str]]:
+    """The targets that want each event (outbox id -> target keys)."""
+    return {
+        e.outbox_id: [r.key for r in routing if wants(r.target, e, tags.get(e.vendor_id, ()))] for e in events
+    }
 
 
 # --- the pass -------------------------------------------------------------------------------------
@@ -333,17 +261,19 @@ def deliver_pending(
 ) -> DeliveryReport:
     """Send every open outbox event to every target that wants it; see the module docstring."""
     routing = routes(watchlist)
-    events = _with_links(store, _open_events(store), watchlist.report.base_url)
-    _ensure_deliveries(store, events, routing, _vendor_tags(watchlist))
+    events = _with_links(store, [_event(o) for o in store.open_events()], watchlist.report.base_url)
+    store.ensure_deliveries(_wanted(events, routing, _vendor_tags(watchlist)))
     by_id = {e.outbox_id: e for e in events}
     report = DeliveryReport()
     for route in routing:
-        work = [d for d in _pending(store, route.key) if d.outbox_id in by_id]
-        if work:
-            _deliver_route(store, route, work, by_id, max_attempts, retry_for, report)
+        # One sender per target across workers (PostgreSQL); what the sender had not read yet goes next run.
+        with store.delivery_lock(route.key) as ours:
+            work = [d for d in store.pending_deliveries(route.key) if d.outbox_id in by_id] if ours else []
+            if work:
+                _deliver_route(store, route, work, by_id, max_attempts, retry_for, report)
     keys = {r.key for r in routing}
-    _close_settled(store, keys)
-    report.pending = _count_pending(store, keys)
+    store.close_settled(keys)
+    report.pending = store.count_pending(keys)
     return report
 
 
@@ -363,7 +293,7 @@ def _deliver_route(
             events = [by_id[d.outbox_id] for d in batch]
             render = render_digest if route.target.digest else lambda e, *a: render_event(e[0], *a)
             error = channel.send(render(events, channel.format, channel.limits))
-        statuses = [_mark(store, d.id, error, max_attempts, retry_for) for d in batch]
+        statuses = [store.mark_delivery(d.id, error, max_attempts, retry_for) for d in batch]
         report.delivered += statuses.count("delivered")
         if error is not None:
             _report_failure(report, route, error, statuses.count("failed"), max_attempts, len(batches) - number - 1)
@@ -384,28 +314,11 @@ def _report_failure(
 def raise_operational_events(store: Store, watchlist: Watchlist) -> None:
     """Open an incident once when a document reaches N consecutive failures; close it once on recovery.
 
-    A suspect page (the quality gate: outage, login or bot wall) is a failed check whose error starts
-    with "suspect page: "; it counts as a failure here and the message names its kind.
+    A suspect page (the quality gate: outage, login or bot wall) is a failed check with a suspect kind;
+    it counts as a failure here and the message names its kind.
     """
     threshold = watchlist.settings.failure_alert_after
-    now = utcnow()
-    with Session(store.engine) as s, s.begin():  # read and write together: overlapping runs raise it once
-        # The latest operational event of every document, in one query rather than one per document.
-        newest = (
-            select(func.max(Outbox.id)).where(Outbox.kind == "operational").group_by(Outbox.document_id).scalar_subquery()
-        )
-        last_events = {o.document_id: o for o in s.exec(select(Outbox).where(Outbox.id.in_(newest)))}
-        for doc in s.exec(select(Document)):
-            last = last_events.get(doc.id)
-            incident = json.loads(last.payload) if last is not None else {}
-            payload = _incident_change(doc, incident, threshold)
-            if payload is not None:
-                s.add(
-                    Outbox(
-                        created_at=now, kind="operational", document_id=doc.id, change_id=None,
-                        severity="operational", payload=json.dumps(payload, ensure_ascii=False),
-                    )
-                )
+    store.raise_incidents(lambda doc, incident: _incident_change(doc, incident, threshold))
 
 
 def _incident_change(doc: Document, incident: dict, threshold: int) -> dict | None:
@@ -417,6 +330,7 @@ def _incident_change(doc: Document, incident: dict, threshold: int) -> dict | No
             "since": iso(doc.failing_since),
             "error": doc.last_error,
             "failures": doc.consecutive_failures,
+            "suspect_kind": doc.suspect_kind,
         }
     if doc.consecutive_failures == 0 and is_open and doc.last_outcome not in (None, "failed"):
         at = iso(doc.last_checked_at)
@@ -461,27 +375,16 @@ def send_test(watchlist: Watchlist, target: int | None = None) -> list[tuple[str
 def delivery_status(store: Store, watchlist: Watchlist | None = None, limit: int = 50) -> dict:
     """For `status`: pending deliveries, events not yet routed, and deliveries given up (newest first)."""
     labels = {r.key: r.label for r in routes(watchlist)} if watchlist is not None else {}
-    with Session(store.engine) as s:
-        pending = len(list(s.exec(select(Delivery.id).where(Delivery.status == "pending"))))
-        routed = select(Delivery.outbox_id)
-        queued = len(list(s.exec(select(Outbox.id).where(Outbox.closed_at.is_(None), Outbox.id.not_in(routed)))))
-        failed = s.exec(
-            select(Delivery, Outbox)
-            .join(Outbox, Outbox.id == Delivery.outbox_id)
-            .where(Delivery.status == "failed")
-            .order_by(Delivery.updated_at.desc(), Delivery.id.desc())
-            .limit(limit)
-        )
-        rows = [
-            {
-                "document": o.document_id,
-                "target": labels.get(d.target_key, f"target {d.target_key[:12]}"),
-                "attempts": d.attempts,
-                "error": d.last_error,
-                "change_id": o.change_id,
-                "event": o.kind,
-                "updated_at": iso(d.updated_at),
-            }
-            for d, o in failed
-        ]
-    return {"pending": pending, "queued": queued, "failed": rows}
+    rows = [
+        {
+            "document": f.document_id,
+            "target": labels.get(f.delivery.target_key, f"target {f.delivery.target_key[:12]}"),
+            "attempts": f.delivery.attempts,
+            "error": f.delivery.last_error,
+            "change_id": f.change_id,
+            "event": f.event_kind,
+            "updated_at": iso(f.delivery.updated_at),
+        }
+        for f in store.failed_deliveries(limit)
+    ]
+    return {"pending": store.count_pending(), "queued": store.count_unrouted(), "failed": rows}

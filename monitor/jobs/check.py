@@ -11,9 +11,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from functools import partial
+from urllib.parse import urlsplit
 
 import httpx
 
+from monitor.engine.gate import compare
 from monitor.jobs.observe import Page, accept, observe, persists_as_real
 from monitor.jobs.report import refresh_report
 from monitor.jobs.workers import Workers, worker_count
@@ -132,7 +135,10 @@ def run_check(
 
 async def _check_all(watchlist, store, documents, on_result, transport) -> RunReport:
     started = time.monotonic()
-    run_id = store.start_run("check")
+    # HOOK(issue 12): the store starts the run, or on PostgreSQL joins the one other workers run.
+    by_key = {document_key(v, d): (v, d) for v, d in documents}
+    run = store.check_run(list(by_key))
+    run_id = run.run_id
     report = RunReport(run_id=run_id, started_at=iso(utcnow()))
     # The bound is on whole documents, not just requests, so at most `concurrency` pages are in
     # memory at once whatever the size of the watchlist.
@@ -142,15 +148,15 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
     try:
         async with Fetcher(watchlist.settings, transport=transport) as fetcher:
 
-            async def one(vendor: Vendor, doc: WatchedDocument) -> None:
+            async def one(key: str) -> None:
                 async with slots:
-                    key = document_key(vendor, doc)
-                    result = await _check_one(fetcher, workers, store, run_id, key, doc, state[key])
+                    result = await _check_one(fetcher, workers, store, run_id, key, by_key[key][1], state[key])
                 report.results.append(result)
                 if on_result is not None:
                     on_result(result)
 
-            await asyncio.gather(*(one(v, d) for v, d in documents))
+            # HOOK(issue 12): every document on SQLite; on PostgreSQL the ones this worker claims.
+            await run.drive(one, watchlist.settings.concurrency)
     finally:
         workers.close()
     if watchlist.settings.archive_on_change:
@@ -162,7 +168,7 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
             await request_captures(watchlist.archive, watchlist.settings, changed)
     report.results.sort(key=lambda r: r.document)
     report.seconds = time.monotonic() - started
-    store.finish_run(run_id, report.counts)
+    run.finish(report.counts)  # HOOK(issue 12): a shared run ends when its last document is stored
     return report
 
 
@@ -174,7 +180,9 @@ async def _check_one(
     try:
         # One slow site (endless retries, a drip-fed body) must not hold the whole run.
         async with asyncio.timeout(deadline):
-            fetched = await fetcher.fetch(doc.url, etag=state.etag, last_modified=state.last_modified)
+            # HOOK(issue 12): per-host politeness across workers (free on SQLite).
+            async with store.host_slot(urlsplit(doc.url).hostname or "", fetcher.settings.per_host):
+                fetched = await fetcher.fetch(doc.url, etag=state.etag, last_modified=state.last_modified)
         obs = await _observe(workers, store, key, doc, fetched, fetcher.settings, state)
     except TimeoutError:
         obs = Observation(key, "failed", utcnow(), error=f"gave up after {deadline:g}s (settings.document_deadline)")
@@ -187,7 +195,8 @@ async def _check_one(
         obs = Observation(key, "failed", utcnow(), error=f"internal error: {type(exc).__name__}: {exc}")
     seconds = time.monotonic() - started
     obs = replace(obs, duration_ms=int(seconds * 1000))
-    number = store.record(run_id, obs)
+    # compare: when another writer stored a version first, the change is computed against that one.
+    number = store.record(run_id, obs, compare=partial(compare, kind=doc.kind))
     if obs.outcome in ("new", "changed") and number is None:  # an overlapping run stored it first
         obs = replace(obs, outcome="unchanged", comparison=None)
     if obs.outcome == "failed":
@@ -245,6 +254,7 @@ async def _observe(
         content_type=fetched.content_type,
         comparison=comparison,
         reverts_to=reverts_to,
+        base_sha256=state.latest_sha256,
         **common,
     )
 

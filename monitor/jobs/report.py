@@ -8,7 +8,6 @@ deleted: a permalink sent in a notification keeps working.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -97,8 +96,8 @@ def histories_of(store: Store, tags: dict[str, tuple[str, ...]]) -> dict[str, Do
         by_doc.setdefault(c.document_id, []).append(ChangeRecord(
             document_id=c.document_id, from_version=c.from_version, to_version=c.to_version,
             key=keys.get((c.document_id, c.to_version), f"v{c.to_version}"), detected_at=aware(c.detected_at),
-            material=c.material, severity=c.severity, categories=tuple(json.loads(c.categories)), direction=c.direction,
-            reason=c.reason, clauses=tuple(json.loads(c.clauses)), reverts_to=c.reverts_to,
+            material=c.material, severity=c.severity, categories=tuple(c.categories), direction=c.direction,
+            reason=c.reason, clauses=tuple(c.clauses), reverts_to=c.reverts_to,
             reviews=tuple(ReviewRecord(r.status, r.decided_by, aware(r.decided_at), r.note)
                           for r in reviews.get((c.document_id, c.to_version), ())),
         ))

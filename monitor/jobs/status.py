@@ -26,7 +26,8 @@ def collect(store: Store, watchlist: Watchlist | None, failure_alert_after: int,
             "consecutive_failures": d.consecutive_failures,
             "since": iso(d.failing_since),
             "error": d.last_error,
-            "suspect": bool(d.last_error and d.last_error.startswith("suspect page:")),
+            "suspect": d.suspect_kind is not None,
+            "suspect_kind": d.suspect_kind,
         }
         for d in documents
         if d.consecutive_failures
@@ -56,6 +57,10 @@ def collect(store: Store, watchlist: Watchlist | None, failure_alert_after: int,
             "counts": {"new": last.new, "changed": last.changed, "unchanged": last.unchanged, "failed": last.failed},
         },
         "documents": len(documents),
+        "workers": [
+            {"name": w.name, "checked": w.checked, "started_at": iso(w.started_at), "heartbeat_at": iso(w.heartbeat_at)}
+            for w in (store.workers(last.id) if last is not None else [])
+        ],
         "failing": failing,
         "deliveries": deliveries,
         "attention": attention,

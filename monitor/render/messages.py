@@ -338,8 +338,9 @@ def _incident_lines(r: Renderer, event: Event) -> tuple[str, list[str], str]:
         ]
         return f"{event.vendor_name} {event.document_kind}: recovered", lines, "success"
     error = info.get("error") or "unknown error"
-    if error.startswith(SUSPECT_PREFIX):
-        what = error[len(SUSPECT_PREFIX) :].split(":", 1)[0].strip() or "suspect page"
+    kind = info.get("suspect_kind")  # the stored column; events queued by the first release lack it
+    if kind or error.startswith(SUSPECT_PREFIX):
+        what = kind.replace("_", " ") if kind else error[len(SUSPECT_PREFIX) :].split(":", 1)[0].strip() or "suspect page"
         article = "an" if what[:1].lower() in "aeiou" else "a"
         title = f"{event.vendor_name} {event.document_kind}: page looks like {article} {what}"
         problem = f"The page looks like an outage, login or bot wall ({r.untrusted(what)}), so no version was stored."

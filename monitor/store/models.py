@@ -44,6 +44,7 @@ class Document(SQLModel, table=True):
     # with the same fingerprint is known unchanged without parsing it again.
     page_fingerprint: str | None = None
     fingerprint_sha256: str | None = None
+    suspect_kind: str | None = None  # v2: the last check's quality problem (outage, bot_wall...), if any
 
 
 class Version(SQLModel, table=True):
@@ -68,12 +69,13 @@ class Run(SQLModel, table=True):
     kind: str  # check | backfill
     started_at: datetime
     finished_at: datetime | None = None
-    status: str = "running"  # running | ok | partial | interrupted
+    status: str = "running"  # running | ok | partial | interrupted | failed
     pid: int | None = None
     new: int = 0
     changed: int = 0
     unchanged: int = 0
     failed: int = 0
+    error: str | None = None  # v2: why a run failed (disk full...): one line
 
 
 class Check(SQLModel, table=True):
@@ -89,6 +91,8 @@ class Check(SQLModel, table=True):
     version_number: int | None = None
     duration_ms: int | None = None
     suspect_sha256: str | None = None  # text the quality gate held back (not a version, not a blob)
+    suspect_kind: str | None = None  # v2: the gate's kind of problem, so nobody parses it back from `error`
+    worker: str | None = None  # v2: the process that checked it (host:pid), for several workers
 
 
 class Change(SQLModel, table=True):
@@ -156,3 +160,31 @@ class ArchiveCapture(SQLModel, table=True):
     reason: str | None = None
     version_number: int | None = None
     recorded_at: datetime
+
+
+class RunClaim(SQLModel, table=True):
+    """v3: one document of a shared run (PostgreSQL, several workers): who holds it, until when, done when.
+
+    A worker renews its leases while it lives; a lease run out (the worker killed) frees the document
+    for another worker of the same run.
+    """
+
+    __tablename__ = "run_claim"
+    run_id: int = Field(foreign_key="run.id", primary_key=True)
+    document_id: str = Field(foreign_key="document.id", primary_key=True)
+    worker: str | None = None  # host:pid
+    lease_until: datetime | None = None
+    done_at: datetime | None = None
+
+
+class Worker(SQLModel, table=True):
+    """v3: a `check` process taking part in a run, and its last sign of life (for `status`)."""
+
+    __tablename__ = "worker"
+    name: str = Field(primary_key=True)  # host:pid
+    run_id: int = Field(foreign_key="run.id", index=True)
+    host: str
+    pid: int
+    started_at: datetime
+    heartbeat_at: datetime
+    checked: int = 0

@@ -1,137 +1,148 @@
-"""The store: SQLite (WAL) through SQLModel. Every write that belongs together is one transaction.
+"""The store: every SQL statement policy-monitor runs, behind methods that take and return records.
 
-Knows nothing of HTTP or parsing: it takes values (`Observation`) and returns rows.
+SQLite (the embedded default, `sqlite.py`) or PostgreSQL (`postgres.py`), chosen by the URL given to
+`Store.open`. Every write that belongs together is one transaction. Knows nothing of HTTP or parsing:
+it takes values (`Observation`) and returns frozen records (`records.py`).
+
+    store.py     opening, runs, one check's result
+    reads.py     documents, versions, texts, changes, runs and checks, as records
+    captures.py  archived captures put in time order (backfill)
+    outbox.py    outbox events and their deliveries (notifications)
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import zlib
-from dataclasses import dataclass, replace
-from datetime import datetime
-from pathlib import Path
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from typing import Callable, Iterator
 
-from sqlalchemy import bindparam, case
+from sqlalchemy import func, text
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import update as sa_update
-from sqlalchemy import event, func, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, SQLModel, create_engine, select
-from sqlmodel.sql.sqltypes import UTCDateTime
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, SQLModel, select
 
-from monitor.clock import aware, utcnow
-from monitor.store import migrations
+from monitor.clock import utcnow
 from monitor.engine.result import Comparison
-from monitor.errors import StoreError, UsageError
-from monitor.store.reviews import ReviewMethods, shift_reviews
-from monitor.store.models import ArchiveCapture, Blob, Change, Check, Document, Outbox, Run, SchemaInfo, Version
+from monitor.errors import StoreError
+from monitor.store import migrations, sql
+from monitor.store.captures import CapturesMixin
+from monitor.store.claims import LEASE_SECONDS, ClaimsMixin
+from monitor.store.models import Check, Document, Run, SchemaInfo, Version
+from monitor.store.outbox import OutboxMixin
+from monitor.store.reads import ReadsMixin
+from monitor.store.reviews import ReviewMethods
+from monitor.store.records import (  # noqa: F401 - the store's API: callers import records from here
+    CaptureRecord,
+    DocumentInfo,
+    DocumentState,
+    NotFound,
+    Observation,
+)
+from monitor.store.urls import backend_for
 
-# A second writer waits this long for the first to commit before giving up (overlapping runs).
-BUSY_TIMEOUT_MS = 60_000
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    """What the store needs to know about a watched document (from the watchlist)."""
-
-    id: str
-    vendor_id: str
-    vendor_name: str
-    kind: str
-    url: str
+sha256 = sql.sha256  # kept importable from here (jobs hash texts the way the store keys blobs)
 
 
-@dataclass(frozen=True)
-class DocumentState:
-    """A document as a check starts: its HTTP validators and its latest version."""
-
-    etag: str | None
-    last_modified: str | None
-    latest_number: int | None
-    latest_sha256: str | None
-    fingerprint: str | None = None  # of the last page read in full...
-    fingerprint_sha256: str | None = None  # ...and the sha256 of the text it gave
-
-
-@dataclass(frozen=True)
-class Observation:
-    """One document's check result, ready to be stored in one transaction."""
-
-    document_id: str
-    outcome: str  # new | changed | unchanged | failed
-    checked_at: datetime
-    http_status: int | None = None
-    error: str | None = None
-    text: str | None = None  # normalized text, for new/changed
-    raw: bytes | None = None  # page as fetched, for new/changed
-    content_type: str | None = None
-    url: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    comparison: Comparison | None = None  # old → new, for changed
-    duration_ms: int | None = None
-    source: str = "live"
-    notify: bool = True  # queue an outbox event for the change (backfill: only with --notify)
-    suspect_sha256: str | None = None  # failed because the quality gate held this text back
-    suspect_kind: str | None = None  # ... and why: the quality problem's kind (truncated, bot_wall...)
-    reverts_to: int | None = None  # the text is that of this earlier version: a flip back, not news
-    fingerprint: tuple[str, str] | None = None  # (page fingerprint, sha256 of its text) after a full read
-
-
-@dataclass(frozen=True)
-class CaptureRecord:
-    """One archived capture `backfill` looked at, and what became of it."""
-
-    document_id: str
-    timestamp: str  # 14 digits, the archive's key
-    captured_at: datetime
-    outcome: str  # imported | skipped | held (duplicate is decided by the store; held: judged again later)
-    digest: str | None = None
-    reason: str | None = None
-
-
-class Store(ReviewMethods):
-    def __init__(self, engine: Engine) -> None:
+class Store(ReadsMixin, CapturesMixin, OutboxMixin, ClaimsMixin, ReviewMethods):
+    def __init__(self, engine: Engine, backend=None) -> None:  # noqa: ANN001 - a backend from urls.py
         self.engine = engine
+        self.backend = backend
+        self.worker = f"{os.uname().nodename}:{os.getpid()}"
 
     # --- opening -------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> Store:
-        path = Path(path)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot create its folder: {exc}") from None
-        engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _begin_immediate)
-        store = cls(engine)
-        try:
-            migrations.upgrade(engine)
-        except OperationalError as exc:
-            raise StoreError(f"{path}: not a usable policy-monitor database ({exc.orig})") from None
+    def open(cls, url: str | os.PathLike[str], *, create: bool = True, migrate: bool = True) -> Store:
+        """Open `sqlite:///path`, a bare path, or `postgresql://user@host/db`.
+
+        `create=False` (query commands) refuses a missing or empty SQLite file instead of making a
+        new database there. Migrating is its own step (`migrate`), run here unless told not to.
+        """
+        backend = backend_for(url)
+        if not create and not backend.exists():
+            raise StoreError(
+                f"{backend.label}: no policy-monitor database there (missing or empty)",
+                "check --db / settings.database, or run `policy-monitor check` to create one",
+            )
+        engine = backend.engine()
+        store = cls(engine, backend)
+        backend.check_on_open(engine)
+        if migrate:
+            store.migrate()
         return store
+
+    def migrate(self) -> int:
+        """Bring the schema to this program's version in place (see migrations.py); returns it."""
+        with self._faults():
+            return migrations.upgrade(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
 
+    @property
+    def label(self) -> str:
+        """The database as it may be printed: a path, or a URL without its password."""
+        return self.backend.label if self.backend is not None else str(self.engine.url)
+
     def schema_version(self) -> int:
-        with Session(self.engine) as session:
+        with self._read() as session:
             return session.get(SchemaInfo, 1).version
 
-    # --- writes --------------------------------------------------------------------------------
+    def run_lock(self, wait: float = 0.0, shared: bool = False) -> AbstractContextManager[None]:
+        """One run at a time on SQLite (a lock file). On PostgreSQL `check` takes it `shared` (workers
+        join one run) and `backfill` alone, so a backfill never interleaves with checks."""
+        return self.backend.run_lock(wait, self.engine, shared=shared)
+
+    def run_in_progress(self) -> bool:
+        return self.backend.run_in_progress(self.engine)
+
+    def integrity_check(self) -> str:
+        return self.backend.integrity_check(self.engine)
+
+    def iter_tables(self) -> Iterator[str]:
+        return iter(sorted(SQLModel.metadata.tables))
+
+    # --- sessions: every database fault leaves here as one line -------------------------------------
+    @contextmanager
+    def _faults(self) -> Iterator[None]:
+        try:
+            yield
+        except DBAPIError as exc:
+            if self.backend is None:
+                raise
+            error = self.backend.translate(exc)
+            if error is not None:
+                raise error from None
+            # Not a fault we know: still one line, never the SQL and its parameters (--debug shows the chain).
+            orig = getattr(exc, "orig", exc)
+            first = (str(orig).strip().splitlines() or [""])[0]
+            raise StoreError(f"{self.label}: database error: {type(orig).__name__}: {first}") from exc
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        with self._faults(), Session(self.engine) as session, session.begin():
+            yield session
+
+    def _serialize(self, session: Session) -> None:
+        """Workers sharing a PostgreSQL database take turns for this transaction (SQLite: one writer anyway)."""
+        if self.backend.shared:
+            from monitor.store.postgres import COORDINATION_KEY
+
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": COORDINATION_KEY})
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with self._faults(), Session(self.engine) as session:
+            yield session
+
+    # --- documents and runs --------------------------------------------------------------------
     def sync_documents(self, documents: list[DocumentInfo]) -> None:
         """Create or update watched documents; a moved URL keeps its history (it hangs on the id)."""
         now = utcnow()
-        with Session(self.engine) as session, session.begin():
+        with self._tx() as session:
+            self._serialize(session)  # workers starting together register each new document once
             existing = {row.id: row for row in session.exec(select(Document))}
             for info in documents:
                 row = existing.get(info.id)
@@ -144,7 +155,7 @@ class Store(ReviewMethods):
                     row.url, row.vendor_name, row.kind = info.url, info.vendor_name, info.kind
 
     def start_run(self, kind: str) -> int:
-        with Session(self.engine) as session, session.begin():
+        with self._tx() as session:
             run = Run(kind=kind, started_at=utcnow(), pid=os.getpid())
             session.add(run)
             session.flush()
@@ -152,47 +163,70 @@ class Store(ReviewMethods):
 
     def mark_interrupted_runs(self) -> int:
         """Runs left 'running' by a process that died (killed, rebooted). Call while holding the run lock."""
-        with Session(self.engine) as session, session.begin():
-            stale = list(session.exec(select(Run).where(Run.status == "running")))
+        with self._tx() as session:
+            query = select(Run).where(Run.status == "running")
+            if self.backend.shared:  # a shared run with a live worker is running, not stale
+                self._serialize(session)
+                dead = text(
+                    "NOT EXISTS (SELECT 1 FROM worker WHERE worker.run_id = run.id AND heartbeat_at > now() - make_interval(secs => :lease))"
+                ).bindparams(lease=LEASE_SECONDS)
+                query = query.where(dead)
+            stale = list(session.exec(query))
             for run in stale:
                 run.status = "interrupted"
             return len(stale)
 
     def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
         status = "partial" if counts.get("failed") else "ok"
-        with Session(self.engine) as session, session.begin():
+        with self._tx() as session:
             run = session.get(Run, run_id)
             run.finished_at = utcnow()
             run.status = status
             for key in ("new", "changed", "unchanged", "failed"):
                 setattr(run, key, counts.get(key, 0))
 
-    def record(self, run_id: int, obs: Observation) -> int | None:
+    def fail_run(self, run_id: int, error: str) -> None:
+        """A run stopped by a database fault: recorded as failed with its one line, when the database lets us."""
+        try:
+            with self._tx() as session:
+                session.execute(
+                    sa_update(Run).where(Run.id == run_id).values(status="failed", finished_at=utcnow(), error=error[:500])
+                )
+        except StoreError:
+            pass  # the disk is still full: the next run marks it interrupted, as for a killed one
+
+    # --- one check's result --------------------------------------------------------------------
+    def record(self, run_id: int, obs: Observation, compare: Callable[[str, str], Comparison] | None = None) -> int | None:
         """Store one document's result in one transaction; returns the new version number, if any.
+
+        When another writer stored a different version since `obs` was compared (its `base_sha256`),
+        the change is computed again, with `compare` (the clause engine), against the version it follows.
 
         The common outcomes (unchanged, failed) are plain UPDATE/INSERT statements: a run of hundreds
         of documents spends its time fetching, not building ORM objects.
         """
         if obs.outcome in ("unchanged", "failed"):
             return self._record_plain(run_id, obs)
-        with Session(self.engine) as session, session.begin():
+        with self._tx() as session:
             latest = session.exec(
                 select(Version.id, Version.number, Version.sha256)
                 .where(Version.document_id == obs.document_id)
                 .order_by(Version.number.desc())
                 .limit(1)
             ).first()
-            if obs.outcome in ("new", "changed") and latest is not None and obs.text is not None \
-                    and latest.sha256 == sha256(obs.text.encode("utf-8")):
+            if latest is not None and obs.text is not None and latest.sha256 == sha256(obs.text.encode("utf-8")):
                 # An overlapping run stored this very text since we looked: not a second version.
                 obs = replace(obs, outcome="unchanged", comparison=None)
+            elif latest is not None and obs.text is not None and compare is not None and latest.sha256 != obs.base_sha256:
+                previous = sql.text_in(session, latest.sha256)
+                obs = replace(obs, outcome="changed", comparison=compare(previous, obs.text), reverts_to=None)
             number = None
             if obs.outcome in ("new", "changed"):
                 number = self._add_version(session, obs, latest.number if latest else None)
             elif obs.outcome == "unchanged" and latest is not None:
                 session.execute(sa_update(Version).where(Version.id == latest.id).values(last_seen=obs.checked_at))
-            if session.execute(_document_update(obs)).rowcount != 1:
-                raise StoreError(f"document {obs.document_id!r} is not in the database")
+            if session.execute(sql.document_update(obs)).rowcount != 1:
+                raise NotFound(f"document {obs.document_id!r} is not in the database", "document", obs.document_id)
             session.execute(
                 sa_insert(Check).values(
                     run_id=run_id,
@@ -204,29 +238,55 @@ class Store(ReviewMethods):
                     version_number=number or (latest.number if latest else None),
                     duration_ms=obs.duration_ms,
                     suspect_sha256=obs.suspect_sha256,
+                    suspect_kind=obs.suspect_kind,
+                    worker=self.worker,
                 )
             )
+            if self.backend.shared:
+                self._claim_done(session, run_id, obs.document_id)
             return number
 
     def _record_plain(self, run_id: int, obs: Observation) -> None:
         """unchanged / failed: three prebuilt statements in one transaction, no ORM objects."""
         params = {"document": obs.document_id, "at": obs.checked_at}
-        with self.engine.begin() as conn:
+        with self._faults(), self.engine.begin() as conn:
             if obs.outcome == "unchanged":
-                conn.execute(_TOUCH_LATEST, params)
+                conn.execute(sql.TOUCH_LATEST, params)
             plain = obs.outcome == "unchanged" and obs.etag is None and obs.last_modified is None and obs.fingerprint is None
             # Most checks take the prebuilt statement; the others build theirs.
-            updated = conn.execute(_TOUCH_DOCUMENT, params) if plain else conn.execute(_document_update(obs))
+            updated = conn.execute(sql.TOUCH_DOCUMENT, params) if plain else conn.execute(sql.document_update(obs))
             if updated.rowcount != 1:
-                raise StoreError(f"document {obs.document_id!r} is not in the database")
+                raise NotFound(f"document {obs.document_id!r} is not in the database", "document", obs.document_id)
             conn.execute(
-                _INSERT_CHECK,
+                sql.INSERT_CHECK,
                 params | {
                     "run": run_id, "outcome": obs.outcome, "status": obs.http_status, "error": obs.error,
-                    "ms": obs.duration_ms, "suspect": obs.suspect_sha256,
+                    "ms": obs.duration_ms, "suspect": obs.suspect_sha256, "kind": obs.suspect_kind,
+                    "worker": self.worker,
                 },
             )
+            if self.backend.shared:
+                self._claim_done(conn, run_id, obs.document_id)
         return None
+
+    def _add_version(self, session: Session, obs: Observation, latest_number: int | None) -> int:
+        assert obs.text is not None
+        text_sha = sql.put_blob(session, obs.text.encode("utf-8"))
+        raw_sha = sql.put_blob(session, obs.raw) if obs.raw is not None else None
+        number = (latest_number + 1) if latest_number else 1
+        session.add(
+            Version(
+                document_id=obs.document_id, number=number, sha256=text_sha, snapshot_sha256=raw_sha,
+                content_type=obs.content_type, url=obs.url or "", source=obs.source,
+                captured_at=obs.checked_at, first_seen=obs.checked_at, last_seen=obs.checked_at,
+            )
+        )
+        if latest_number is not None and obs.comparison is not None:
+            sql.add_change(
+                session, obs.document_id, latest_number, number, obs.comparison, obs.checked_at,
+                notify=obs.notify and (obs.reverts_to is None or obs.comparison.material), reverts_to=obs.reverts_to,
+            )
+        return number
 
     def run_state(self) -> dict[str, DocumentState]:
         """What a check needs to know of every document before fetching, in one query."""
@@ -243,384 +303,11 @@ class Store(ReviewMethods):
             .outerjoin(latest, latest.c.document_id == Document.id)
             .outerjoin(Version, (Version.document_id == Document.id) & (Version.number == latest.c.number))
         )
-        with Session(self.engine) as session:
+        with self._read() as session:
             return {row[0]: DocumentState(*row[1:]) for row in session.exec(query)}
-
-    def _add_version(self, session: Session, obs: Observation, latest_number: int | None) -> int:
-        assert obs.text is not None
-        text_bytes = obs.text.encode("utf-8")
-        text_sha = _put_blob(session, text_bytes)
-        raw_sha = _put_blob(session, obs.raw) if obs.raw is not None else None
-        number = (latest_number + 1) if latest_number else 1
-        session.add(
-            Version(
-                document_id=obs.document_id,
-                number=number,
-                sha256=text_sha,
-                snapshot_sha256=raw_sha,
-                content_type=obs.content_type,
-                url=obs.url or "",
-                source=obs.source,
-                captured_at=obs.checked_at,
-                first_seen=obs.checked_at,
-                last_seen=obs.checked_at,
-            )
-        )
-        if latest_number is not None and obs.comparison is not None:
-            _add_change(
-                session, obs.document_id, latest_number, number, obs.comparison, obs.checked_at,
-                notify=obs.notify and (obs.reverts_to is None or obs.comparison.material), reverts_to=obs.reverts_to,
-            )
-        return number
-
-    def record_capture(
-        self,
-        run_id: int,
-        capture: CaptureRecord,
-        obs: Observation | None,
-        compare: Callable[[str, str], Comparison],
-    ) -> tuple[str, int | None]:
-        """Store one archived capture in one transaction; returns (outcome, version number).
-
-        Versions stay numbered in time order: a capture older than stored versions is inserted
-        before them and later numbers (and their changes) shift up by one. The change that spanned
-        the gap is replaced by the two around the new version. A capture holding the same text as a
-        neighbour only widens that version's first/last seen ("duplicate"). `compare` is the clause
-        engine, passed in so the store stays free of it.
-        """
-        with Session(self.engine) as session, session.begin():
-            done = session.exec(
-                select(ArchiveCapture).where(
-                    ArchiveCapture.document_id == capture.document_id, ArchiveCapture.timestamp == capture.timestamp
-                )
-            ).first()
-            if done is not None and not _judged_again(done):  # imported by an earlier run: idempotent
-                return done.outcome, done.version_number
-            if done is not None:  # held back by the quality gate before: this run's verdict replaces it
-                session.delete(done)
-                session.flush()
-            outcome, number = capture.outcome, None
-            if obs is not None and obs.text is not None:
-                outcome, number = self._insert_in_time(session, obs, compare)
-            session.add(
-                ArchiveCapture(
-                    document_id=capture.document_id,
-                    timestamp=capture.timestamp,
-                    digest=capture.digest,
-                    captured_at=capture.captured_at,
-                    outcome=outcome,
-                    reason=capture.reason,
-                    version_number=number,
-                    recorded_at=utcnow(),
-                )
-            )
-            return outcome, number
-
-    def _insert_in_time(self, session: Session, obs: Observation, compare) -> tuple[str, int]:  # noqa: ANN001
-        moment = obs.checked_at
-        doc_versions = select(Version).where(Version.document_id == obs.document_id)
-        # Only the neighbour before and the versions after: a backfill goes oldest first, so "after" is
-        # the few live versions, and each capture costs the same however long the history grows.
-        prev = session.exec(
-            doc_versions.where(Version.captured_at <= moment).order_by(Version.captured_at.desc(), Version.number.desc()).limit(1)
-        ).first()
-        after = list(session.exec(doc_versions.where(Version.captured_at > moment).order_by(Version.number)))
-        nxt = after[0] if after else None
-        text_sha = sha256(obs.text.encode("utf-8"))
-        if prev is not None and prev.sha256 == text_sha:
-            prev.last_seen = max(aware(prev.last_seen), moment)
-            return "duplicate", prev.number
-        if nxt is not None and nxt.sha256 == text_sha:
-            nxt.captured_at = nxt.first_seen = moment
-            return "duplicate", nxt.number
-        number = prev.number + 1 if prev else 1
-        events = self._shift_up(session, obs.document_id, number, after) if nxt is not None else []
-        _put_blob(session, obs.text.encode("utf-8"))
-        raw_sha = _put_blob(session, obs.raw) if obs.raw is not None else None
-        session.add(
-            Version(
-                document_id=obs.document_id, number=number, sha256=text_sha, snapshot_sha256=raw_sha,
-                content_type=obs.content_type, url=obs.url or "", source=obs.source,
-                captured_at=moment, first_seen=moment, last_seen=moment,
-            )
-        )
-        session.flush()
-        if prev is not None:
-            _add_change(session, obs.document_id, prev.number, number, compare(self._text_in(session, prev.sha256), obs.text), moment, obs.notify)
-        if nxt is not None:
-            into_next = _add_change(
-                session, obs.document_id, number, nxt.number, compare(obs.text, self._text_in(session, nxt.sha256)),
-                aware(nxt.captured_at), notify=obs.notify and not events,
-            )
-            for event in events:
-                event.change_id = into_next.id
-        return "imported", number
-
-    @staticmethod
-    def _shift_up(session: Session, document_id: str, number: int, later: list[Version]) -> list[Outbox]:
-        """Make room for version `number`: later versions and their changes move up by one.
-
-        The change across the gap is replaced by the two around the new version; its outbox events
-        (and their deliveries, sent or pending) are returned, to be re-pointed at the change into
-        the same later version: an alert already queued or sent is never dropped.
-        """
-        events: list[Outbox] = []
-        gap = session.exec(select(Change).where(Change.document_id == document_id, Change.to_version == number)).first()
-        if gap is not None:
-            events = list(session.exec(select(Outbox).where(Outbox.change_id == gap.id)))
-            for event in events:
-                event.change_id = None
-            session.flush()
-            session.delete(gap)
-            session.flush()
-        changes = session.exec(
-            select(Change).where(Change.document_id == document_id, Change.to_version >= number).order_by(Change.to_version.desc())
-        )
-        for change in changes:  # highest first, so the unique (document, number) keys never collide
-            change.from_version, change.to_version = change.from_version + 1, change.to_version + 1
-            session.flush()
-        for version in sorted(later, key=lambda v: v.number, reverse=True):
-            version.number += 1
-            session.flush()
-        shift_reviews(session, document_id, number)  # a decision follows its change
-        return events
-
-    @staticmethod
-    def _text_in(session: Session, sha: str) -> str:
-        return zlib.decompress(session.get(Blob, sha).data).decode("utf-8")
-
-    def version_with_text(self, document_id: str, sha: str) -> Version | None:
-        """The latest version of this document holding exactly this text, if any."""
-        with Session(self.engine) as session:
-            query = (
-                select(Version)
-                .where(Version.document_id == document_id, Version.sha256 == sha)
-                .order_by(Version.number.desc())
-                .limit(1)
-            )
-            return session.exec(query).first()
-
-    def flip_back_told(self, document_id: str, sha: str) -> bool:
-        """Whether a flip back to this text was already reported as material (it is told once)."""
-        with Session(self.engine) as session:
-            query = (
-                select(Change.id)
-                .join(Version, (Version.document_id == Change.document_id) & (Version.number == Change.to_version))
-                .where(Change.document_id == document_id, Change.reverts_to.is_not(None), Change.material.is_(True))
-                .where(Version.sha256 == sha)
-                .limit(1)
-            )
-            return session.exec(query).first() is not None
 
     def recent_suspects(self, document_id: str, limit: int) -> list[str | None]:
         """suspect_sha256 of the document's last `limit` checks, newest first (None: not suspect)."""
-        with Session(self.engine) as session:
-            query = (
-                select(Check.suspect_sha256)
-                .where(Check.document_id == document_id)
-                .order_by(Check.id.desc())
-                .limit(limit)
-            )
+        with self._read() as session:
+            query = select(Check.suspect_sha256).where(Check.document_id == document_id).order_by(Check.id.desc()).limit(limit)
             return list(session.exec(query))
-
-    def captures_seen(self, document_id: str) -> set[str]:
-        """Timestamps of the captures `backfill` already settled for this document. A capture the
-        quality gate held back is not settled: the captures after it may yet show it was real."""
-        with Session(self.engine) as session:
-            rows = session.exec(select(ArchiveCapture).where(ArchiveCapture.document_id == document_id))
-            return {row.timestamp for row in rows if not _judged_again(row)}
-
-    # --- reads ---------------------------------------------------------------------------------
-    def document(self, document_id: str) -> Document:
-        with Session(self.engine) as session:
-            doc = session.get(Document, document_id)
-        if doc is None:
-            raise UsageError(f"no document {document_id!r} in the database", "see `policy-monitor history` ids with `status`, or run `check` first")
-        return doc
-
-    def documents(self) -> list[Document]:
-        with Session(self.engine) as session:
-            return list(session.exec(select(Document).order_by(Document.id)))
-
-    def latest_version(self, document_id: str) -> Version | None:
-        with Session(self.engine) as session:
-            return _latest(session, document_id)
-
-    def versions(self, document_id: str) -> list[Version]:
-        self.document(document_id)
-        with Session(self.engine) as session:
-            query = select(Version).where(Version.document_id == document_id).order_by(Version.captured_at, Version.number)
-            return list(session.exec(query))
-
-    def version(self, document_id: str, number: int | None = None) -> Version:
-        self.document(document_id)
-        with Session(self.engine) as session:
-            if number is None:
-                row = _latest(session, document_id)
-            else:
-                row = session.exec(
-                    select(Version).where(Version.document_id == document_id, Version.number == number)
-                ).first()
-        if row is None:
-            which = f"version {number}" if number is not None else "any version"
-            raise UsageError(f"{document_id} has no {which}", f"see `policy-monitor history {document_id}`")
-        return row
-
-    def text(self, sha: str) -> str:
-        return self.blob(sha).decode("utf-8")
-
-    def blob(self, sha: str) -> bytes:
-        with Session(self.engine) as session:
-            row = session.get(Blob, sha)
-        if row is None:
-            raise StoreError(f"blob {sha} is missing from the database")
-        return zlib.decompress(row.data)
-
-    def changes(
-        self,
-        document_id: str | None = None,
-        since: datetime | None = None,
-        material: bool | None = None,
-        category: str | None = None,
-    ) -> list[Change]:
-        query = select(Change).order_by(Change.detected_at, Change.id)
-        if document_id is not None:
-            self.document(document_id)
-            query = query.where(Change.document_id == document_id)
-        if since is not None:
-            query = query.where(Change.detected_at >= since)
-        if material is not None:
-            query = query.where(Change.material == material)
-        with Session(self.engine) as session:
-            rows = list(session.exec(query))
-        if category is not None:
-            rows = [r for r in rows if category in json.loads(r.categories)]
-        return rows
-
-    def runs(self, limit: int = 10) -> list[Run]:
-        with Session(self.engine) as session:
-            return list(session.exec(select(Run).order_by(Run.id.desc()).limit(limit)))
-
-    def checks(self, run_id: int) -> list[Check]:
-        with Session(self.engine) as session:
-            return list(session.exec(select(Check).where(Check.run_id == run_id).order_by(Check.id)))
-
-    def blob_count(self) -> int:
-        with Session(self.engine) as session:
-            return session.exec(select(func.count()).select_from(Blob)).one()
-
-    def integrity_check(self) -> str:
-        with self.engine.connect() as conn:
-            return conn.execute(text("PRAGMA integrity_check")).scalar_one()
-
-    def iter_tables(self) -> Iterator[str]:
-        return iter(sorted(SQLModel.metadata.tables))
-
-
-# The statements of the most common outcome, built once (building them per call was most of its cost).
-_LATEST_NUMBER = "(SELECT max(number) FROM version WHERE document_id = :document)"
-_TOUCH_LATEST = text(
-    f"UPDATE version SET last_seen = :at WHERE document_id = :document AND number = {_LATEST_NUMBER}"
-).bindparams(bindparam("at", type_=UTCDateTime()))
-_TOUCH_DOCUMENT = text(
-    "UPDATE document SET last_checked_at = :at, last_outcome = 'unchanged', last_error = NULL,"
-    " consecutive_failures = 0, failing_since = NULL WHERE id = :document"
-).bindparams(bindparam("at", type_=UTCDateTime()))
-_INSERT_CHECK = text(
-    "INSERT INTO check_result (run_id, document_id, checked_at, outcome, http_status, error, version_number,"
-    " duration_ms, suspect_sha256)"
-    f" VALUES (:run, :document, :at, :outcome, :status, :error, {_LATEST_NUMBER}, :ms, :suspect)"
-).bindparams(bindparam("at", type_=UTCDateTime()))
-
-
-def _document_update(obs: Observation):  # noqa: ANN202 - an UPDATE statement
-    """The document's running state after one check: last outcome, failure streak, validators."""
-    values: dict = {"last_checked_at": obs.checked_at, "last_outcome": obs.outcome}
-    if obs.outcome == "failed":
-        values.update(
-            last_error=obs.error,
-            consecutive_failures=Document.consecutive_failures + 1,
-            failing_since=case((Document.failing_since.is_(None), obs.checked_at), else_=Document.failing_since),
-        )
-    else:
-        values.update(last_error=None, consecutive_failures=0, failing_since=None)
-        # A 200 without validators clears them; an unchanged text re-sent without them keeps the old ones.
-        if obs.etag is not None or obs.last_modified is not None or obs.outcome != "unchanged":
-            values.update(etag=obs.etag, last_modified=obs.last_modified)
-        if obs.fingerprint is not None:
-            values.update(page_fingerprint=obs.fingerprint[0], fingerprint_sha256=obs.fingerprint[1])
-    return sa_update(Document).where(Document.id == obs.document_id).values(**values)
-
-
-def _add_change(
-    session: Session,
-    document_id: str,
-    from_n: int,
-    to_n: int,
-    cmp: Comparison,
-    detected_at: datetime,
-    notify: bool,
-    reverts_to: int | None = None,
-) -> Change:
-    """A change row, and in the same transaction its outbox event: an alert is never lost."""
-    cmp = cmp.dated(detected_at)
-    change = Change(
-        document_id=document_id,
-        from_version=from_n,
-        to_version=to_n,
-        detected_at=detected_at,
-        material=cmp.material,
-        severity=cmp.severity,
-        categories=json.dumps(list(cmp.categories)),
-        direction=cmp.direction,
-        reason=cmp.reason,
-        clauses=json.dumps(cmp.to_dict()["clauses"], ensure_ascii=False),
-        reverts_to=reverts_to,
-        entities=json.dumps(list(cmp.entities), ensure_ascii=False) if cmp.entities else None,
-        notice=json.dumps({**(cmp.notice or {}), "objection_deadline": cmp.objection_deadline}) if cmp.notice or cmp.objection_deadline else None,
-    )
-    session.add(change)
-    session.flush()
-    if notify:  # every severity: a target may ask for minor or noise too; routing filters at send time
-        session.add(
-            Outbox(created_at=utcnow(), kind="change", document_id=document_id, change_id=change.id, severity=cmp.severity, payload="{}")
-        )
-    return change
-
-
-def _judged_again(capture: ArchiveCapture) -> bool:
-    """A capture the gate held back for a reason that can be real ("held"): a later backfill, which
-    sees the captures after it, judges it again."""
-    return capture.outcome == "held"
-
-
-def _put_blob(session: Session, data: bytes) -> str:
-    digest = sha256(data)
-    if session.get(Blob, digest) is None:
-        # Level 3: four times faster than the default on policy pages, for about 12% more bytes.
-        session.add(Blob(sha256=digest, size=len(data), data=zlib.compress(data, 3)))
-        session.flush()
-    return digest
-
-
-def _latest(session: Session, document_id: str) -> Version | None:
-    query = select(Version).where(Version.document_id == document_id).order_by(Version.number.desc()).limit(1)
-    return session.exec(query).first()
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API connection
-    # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it to the first write,
-    # so a read-then-write transaction could interleave with another run's writes).
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer, a crash loses nothing committed
-    cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: durable at checkpoints, never corrupt
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.close()
-
-
-def _begin_immediate(conn) -> None:  # noqa: ANN001 - SQLAlchemy connection
-    # Take the write lock at the start: two overlapping runs serialize per transaction instead of
-    # failing with "database is locked" halfway through one.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
