@@ -27,6 +27,7 @@ from monitor.engine.compare import compare
 from monitor.errors import ArchiveError, ContentError, StoreError
 from monitor.text.reader import page_text
 from monitor.jobs.check import register, select_documents
+from monitor.jobs.workers import Workers, analysis_budget, describe_page, describe_text, worker_count
 from monitor.clock import aware, iso, utcnow
 from monitor.store.store import CaptureRecord, Observation, Store, sha256
 
@@ -115,6 +116,7 @@ class _Options:
     since: date | datetime | None
     until: date | datetime | None
     notify: bool
+    workers: Workers = field(default_factory=lambda: Workers(0))
 
 
 class _Progress:
@@ -149,9 +151,13 @@ def run_backfill(
     """Import the archived past of the documents named by `ids` (vendor or vendor/doc; none: all)."""
     documents = select_documents(watchlist, ids)
     register(store, documents)
-    options = _Options(since, until, notify)
+    workers = Workers(worker_count(watchlist.settings.workers, 1))
+    options = _Options(since, until, notify, workers)
     archive = open_archive(watchlist.archive, watchlist.settings, transport=transport)
-    return asyncio.run(_backfill_all(archive, store, documents, options, _Progress(on_progress)))
+    try:
+        return asyncio.run(_backfill_all(archive, store, documents, options, _Progress(on_progress)))
+    finally:
+        workers.close()
 
 
 async def _backfill_all(archive: Archive, store: Store, documents: list[tuple[Vendor, WatchedDocument]],
@@ -188,7 +194,7 @@ async def _backfill_one(archive: Archive, store: Store, run_id: int, key: str, d
         progress(result, None)
         timeline = _Timeline(store, key)
         for capture in todo:
-            outcome, detail = await _import_one(archive, store, run_id, key, doc, capture, options.notify, timeline)
+            outcome, detail = await _import_one(archive, store, run_id, key, doc, capture, options, timeline)
             result.counts[outcome] += 1
             if outcome == "skipped":
                 result.skipped.append({"timestamp": capture.timestamp, "reason": detail})
@@ -203,11 +209,19 @@ async def _backfill_one(archive: Archive, store: Store, run_id: int, key: str, d
 
 
 async def _import_one(archive: Archive, store: Store, run_id: int, key: str, doc: WatchedDocument,
-                      capture: Capture, notify: bool, timeline: _Timeline) -> tuple[str, str]:
+                      capture: Capture, options: _Options, timeline: _Timeline) -> tuple[str, str]:
     """(outcome, detail) for one capture; stores it unless it failed."""
+    deadline, notify = archive.settings.document_deadline, options.notify
     try:
-        memento = await archive.fetch_capture(capture)
-        text = page_text(memento.body, memento.content_type, capture.original, doc.select, doc.remove)
+        async with asyncio.timeout(deadline):  # a drip-fed capture must not hold the backfill
+            memento = await archive.fetch_capture(capture)
+        budget = analysis_budget(archive.settings)  # killable workers: one budget per capture
+        text = await options.workers.run(page_text, memento.body, memento.content_type, capture.original, doc.select,
+                                         doc.remove, **budget, about=describe_page(memento.body))
+        problem = await options.workers.run(quality.assess, text, timeline.text_before(capture.captured_at),
+                                            **budget, about=describe_text(text))
+    except TimeoutError:
+        return "failed", f"gave up after {deadline:g}s (settings.document_deadline)"
     except (CaptureSkipped, ContentError) as exc:
         return _skip(store, run_id, key, capture, str(exc))
     except (ArchiveBlocked, ArchiveRefused):
@@ -220,7 +234,6 @@ async def _import_one(archive: Archive, store: Store, run_id: int, key: str, doc
     except Exception as exc:  # a bug on one capture must not cost the others their import
         log.exception("unexpected error importing %s capture %s", key, capture.timestamp)
         return "failed", f"internal error: {type(exc).__name__}: {exc}"
-    problem = quality.assess(text, timeline.text_before(capture.captured_at))
     if problem is not None:
         return _skip(store, run_id, key, capture, f"quality: {problem}")
     obs = Observation(

@@ -15,7 +15,7 @@ from datetime import timedelta
 import httpx
 
 from monitor.engine.gate import compare, judge_page
-from monitor.jobs.workers import Workers, worker_count
+from monitor.jobs.workers import Workers, analysis_budget, describe_page, describe_text, worker_count
 from monitor.text.fingerprint import read_page
 from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, document_key
 from monitor.engine.result import Comparison
@@ -218,20 +218,22 @@ async def _observe(
         return Observation(key, "unchanged", now, **common)
     # The fingerprint that gave the latest version lets an unchanged page skip extraction.
     known = state.fingerprint if state.fingerprint_sha256 == state.latest_sha256 else None
+    budget = analysis_budget(settings)  # one deadline for all of this document's analysis
     text, text_sha, page = await workers.run(
-        read_page, fetched.body, fetched.content_type, fetched.url, doc.select, doc.remove, state.latest_sha256, known
+        read_page, fetched.body, fetched.content_type, fetched.url, doc.select, doc.remove, state.latest_sha256, known,
+        **budget, about=describe_page(fetched.body),
     )
     if (page, text_sha) != (state.fingerprint, state.fingerprint_sha256):
         common["fingerprint"] = (page, text_sha)
     if text is None:  # the latest version's text
         return Observation(key, "unchanged", now, **common)
     previous = store.text(state.latest_sha256) if state.latest_sha256 is not None else None
-    problem, comparison = await workers.run(judge_page, text, previous)
+    problem, comparison = await workers.run(judge_page, text, previous, **budget, about=describe_text(text))
     if problem is not None and not _persistent(store, key, text_sha, problem, settings):
         common.pop("fingerprint", None)  # a suspect text is not the latest version's: its page proves nothing
         return Observation(key, "failed", now, error=f"suspect page: {problem}", suspect_sha256=text_sha, **common)
     if comparison is None and previous is not None:  # held back before, and accepted now it persists
-        comparison = await workers.run(compare, previous, text)
+        comparison = await workers.run(compare, previous, text, **budget, about=describe_text(text))
     reverts_to = _flip_back(store, key, text_sha, now, settings) if previous is not None else None
     if reverts_to is not None and comparison is not None:
         comparison = replace(
