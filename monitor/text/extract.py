@@ -472,7 +472,8 @@ def _aria_level(value: str | None) -> int:
 # --- entry point --------------------------------------------------------------------------------
 
 # A plain etree parser, not lxml.html's: its per-element Python class lookup triples the walk's cost.
-_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+# huge_tree: libxml2 otherwise stops at 256 levels and silently drops the rest of the page.
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
 
 
 def parse_html(text: str) -> etree._Element | None:
@@ -486,6 +487,11 @@ def _parse(text: str) -> etree._Element | None:
     if not text.strip():
         return None
     root = etree.fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
+        # Deeper than even huge_tree allows: libxml2 dropped everything below and after that depth.
+        from monitor.text.deep import parse_deep
+
+        return parse_deep(text)
     return root  # None when libxml2 found no element at all
 
 
