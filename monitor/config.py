@@ -206,6 +206,9 @@ def load_watchlist(path: str | os.PathLike[str]) -> Watchlist:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply",
+                          "a watchlist needs a few levels, not hundreds") from None
     return parse_watchlist(raw, source=str(path))
 
 
