@@ -124,3 +124,45 @@ def test_inflate_is_bounded_at_every_layer():
     with pytest.raises(BodyTooLarge):
         inflate(gzip.compress(gzip.compress(page)), ["gzip", "gzip"], len(page) - 1)
     assert content_codings("identity") == [] and content_codings("zstd") is None
+
+
+# --- backfill: the same bounds per capture -----------------------------------------------------------
+def _backfill(records, tmp_path, **settings):
+    from archive_fixtures import WaybackStub
+    from monitor.config import parse_watchlist
+    from monitor.jobs.backfill import run_backfill
+    from monitor.store.store import Store
+
+    store = Store.open(tmp_path / "pm.db")
+    try:
+        with WaybackStub(records) as stub:
+            wl = parse_watchlist({
+                "settings": {"retry_backoff": 0, **settings},
+                "archive": {"kind": "wayback", "url": stub.url, "cdx_per_minute": 1e6, "captures_per_minute": 1e6},
+                "vendors": [{"id": "acme", "documents": [{"id": "privacy", "url": "http://acme.test/privacy"}]}],
+            })
+            return run_backfill(wl, store).documents[0], len(store.versions("acme/privacy"))
+    finally:
+        store.close()
+
+
+def test_a_capture_over_its_analysis_budget_is_skipped_and_the_backfill_goes_on(tmp_path):
+    from archive_fixtures import Record, at, policy_text_html
+
+    url = "http://acme.test/privacy"
+    records = [Record(url, at(2019, 1), body=policy_text_html(1)),
+               Record(url, at(2019, 6), body="<main>" + "<p>word</p>" * 1_000_000 + "</main>"),
+               Record(url, at(2019, 8), body=policy_text_html(5))]
+    doc, versions = _backfill(records, tmp_path, analysis_budget=0.5, max_bytes=16 * 1024 * 1024)
+    assert (doc.counts["imported"], doc.counts["skipped"], versions) == (2, 1, 2), doc.skipped
+    assert doc.skipped[0]["reason"].startswith("analysis took over 0.5 s (settings.analysis_budget)")
+
+
+def test_a_capture_over_the_size_cap_is_skipped_for_good(tmp_path):
+    from archive_fixtures import Record, at, policy_text_html
+
+    url = "http://acme.test/privacy"
+    records = [Record(url, at(2019, 1), body=policy_text_html(1)), Record(url, at(2019, 6), body="x" * 8000)]
+    doc, versions = _backfill(records, tmp_path, max_bytes=4096)
+    assert (doc.counts["imported"], doc.counts["skipped"], doc.counts["failed"]) == (1, 1, 0)
+    assert "is 8000 bytes, over the 4096-byte cap" in doc.skipped[0]["reason"]

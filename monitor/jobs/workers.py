@@ -130,8 +130,11 @@ class Workers:
             return function(*args)
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.count)
+        queued = time.monotonic()
         async with self._slots:
             worker = self._idle.pop() if self._idle else await asyncio.to_thread(self._start)
+            if deadline is not None:  # waiting for a free worker, or for one to start, is not this work's time
+                deadline += time.monotonic() - queued
             try:
                 status, value = await self._ask(worker, function, args, deadline)
             except TimeoutError:

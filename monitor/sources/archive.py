@@ -183,7 +183,7 @@ class Archive:
             attempt += 1
             await limiter.wait()
             self.requests[kind] += 1
-            answer, problem = await self._get_once(url)
+            answer, problem = await self._get_once(url, CaptureSkipped if kind == "capture" else ArchiveError)
             if problem is None:
                 return answer
             retry_after = parse_retry_after(answer.headers.get("Retry-After")) if answer is not None else None
@@ -194,10 +194,12 @@ class Archive:
             log.info("%s; waiting %.1fs before trying again", problem, wait)
             limiter.pause(wait)  # every request to this endpoint waits, not just this one
 
-    async def _get_once(self, url: str) -> tuple[_Answer | None, str | None]:
+    async def _get_once(self, url: str, too_large: type[ArchiveError]) -> tuple[_Answer | None, str | None]:
+        # A capture over the cap (or a bomb) is a finding about that capture, skipped for good; a CDX
+        # answer over it is the archive failing now.
         try:
             async with self._client.stream("GET", url) as response:
-                body = await read_body(response, self.settings.max_bytes, ArchiveError)
+                body = await read_body(response, self.settings.max_bytes, too_large)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             return None, f"{type(exc).__name__} from {self.name} for {url}"
         except httpx.HTTPError as exc:
