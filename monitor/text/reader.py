@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from monitor.errors import ContentError
-from monitor.text.extract import decode_body, detect_format, extract_text
+from monitor.text.decode import decode_body, detect_format
+from monitor.text.extract import extract_text
 from monitor.text.normalize import normalize_text
 
 # No real policy comes near these; a page past them is not stored cut, it fails with the reason.
