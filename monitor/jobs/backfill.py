@@ -27,7 +27,7 @@ from monitor.engine.compare import compare
 from monitor.errors import ArchiveError, ContentError, StoreError
 from monitor.text.reader import page_text
 from monitor.jobs.check import register, select_documents
-from monitor.jobs.workers import Workers, analysis_budget, describe_page, describe_text, worker_count
+from monitor.jobs.workers import AnalysisTimeout, Workers, analysis_budget, describe_page, describe_text, worker_count
 from monitor.clock import aware, iso, utcnow
 from monitor.store.store import CaptureRecord, Observation, Store, sha256
 
@@ -222,6 +222,8 @@ async def _import_one(archive: Archive, store: Store, run_id: int, key: str, doc
                                             **budget, about=describe_text(text))
     except TimeoutError:
         return "failed", f"gave up after {deadline:g}s (settings.document_deadline)"
+    except AnalysisTimeout as exc:  # slow now is not "not the policy": tried again on the next backfill
+        return "failed", str(exc)
     except (CaptureSkipped, ContentError) as exc:
         return _skip(store, run_id, key, capture, str(exc))
     except (ArchiveBlocked, ArchiveRefused):

@@ -30,6 +30,7 @@ log = logging.getLogger("monitor.jobs.workers")
 # Address space a worker may map. A page that needs more fails as a content error, in its worker,
 # instead of the machine swapping or the OOM killer choosing a victim.
 WORKER_MEMORY = 1536 * 1024 * 1024
+STARTUP_DEADLINE = 60.0  # seconds for a worker to come up, on a loaded machine
 # What the forkserver imports once, so each worker forks with the core already loaded.
 _PRELOAD = ["monitor.text.fingerprint", "monitor.engine.gate"]
 
@@ -70,6 +71,7 @@ def _serve(conn: Connection, memory: int | None) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         except (ImportError, ValueError, OSError):  # no rlimits here: the budget still holds
             pass
+    conn.send("ready")  # the parent counts a document's budget from here, not from the fork
     while True:
         try:
             function, args = conn.recv()
@@ -93,6 +95,14 @@ class _Process:
         self.process = context.Process(target=_serve, args=(child, memory), daemon=True)
         self.process.start()
         child.close()
+        # Until it is up (the forkserver's first start imports the core), its time is no page's.
+        try:
+            ready = self.conn.poll(STARTUP_DEADLINE) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.kill()
+            raise ContentError(f"an analysis worker did not start within {STARTUP_DEADLINE:g} s")
 
     def kill(self) -> None:
         self.conn.close()
