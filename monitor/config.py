@@ -43,6 +43,9 @@ class Settings(_Strict):
     max_retry_wait: float = Field(30.0, ge=0, le=600)  # a longer Retry-After fails instead of waiting
     user_agent: str = DEFAULT_USER_AGENT
     document_deadline: float = Field(120.0, gt=0, le=3600)  # one document, retries included, at most this long
+    # One document's analysis (decode, extract, gate, compare, classify) at most this long: past it the
+    # worker doing it is killed and the document fails. A document ends within deadline + budget.
+    analysis_budget: float = Field(60.0, gt=0, le=3600)
     failure_alert_after: int = Field(3, ge=1)  # consecutive failed runs before an operational alert
     suspect_accept_after: int = Field(3, ge=1)  # a shortened/other-language page seen this many runs in a row is real
     flap_window_days: float = Field(30.0, ge=0)  # a return to a version seen this recently is a flap, not news
@@ -214,6 +217,9 @@ def load_watchlist(path: str | os.PathLike[str]) -> Watchlist:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply",
+                          "a watchlist needs a few levels, not hundreds") from None
     watchlist = parse_watchlist(raw, source=str(path))
     if watchlist.report.dir is not None:  # relative to the watchlist, as the database is
         folder = str(path.parent / os.path.expanduser(watchlist.report.dir))

@@ -61,6 +61,7 @@ BAD_WATCHLISTS = [
         id="bad-selector",
     ),
     pytest.param('[[vendors]\nid = "acme"\n', "not valid TOML", id="toml-syntax"),
+    pytest.param("x = " + "[" * 100_000 + "]" * 100_000 + "\n", "nested too deeply", id="toml-deeply-nested"),
 ]
 
 
@@ -107,3 +108,10 @@ def test_shipped_watchlist_is_valid():
     watchlist = load_watchlist(Path(__file__).parent.parent / "watchlist.toml")
     assert len(watchlist.vendors) >= 3
     assert all(d.url.startswith("https://") for _, d in watchlist.documents())
+
+
+def test_a_deeply_nested_watchlist_exits_2_on_one_line(tmp_path, cli):
+    cli.watchlist.write_text("x = " + "{a = " * 50_000 + "1" + "}" * 50_000 + "\n", encoding="utf-8")
+    result = cli("check")
+    assert result.exit_code == 2
+    assert "nested too deeply" in result.stderr and result.stderr.count("\n") == 1

@@ -82,3 +82,8 @@ def test_output_shape(text: str) -> None:
     assert "\r" not in out and "\n\n\n" not in out
     assert all(line == line.rstrip() for line in out.split("\n"))
     assert all("  " not in line.lstrip(" ") for line in out.split("\n"))
+
+
+def test_bidi_controls_never_reach_a_version():
+    text = normalize_text("We \u202esell\u202c data \u2066to\u2069 partners\u061c.\n")
+    assert text == "We sell data to partners.\n"

@@ -232,8 +232,27 @@ def test_markup_from_a_policy_arrives_escaped(world, smtp, hook):
     assert 'href=&quot;https://evil.example&quot;&gt;partners&lt;/a&gt;' in html and "&lt;script&gt;" in html
     assert 'href="https://evil.example">partners</a>' in text  # the plain part shows the page's words, inert
     markdown = hook.posts[0]["message"]
-    assert "\\[you\\]\\(`https://evil.example`\\)" in markdown and "\\@everyone" in markdown
+    assert "\\[you\\]\\(`https://evil.example`\\)" in markdown and "\\@\u200beveryone" in markdown
     assert "\\<img src=x onerror=alert\\(1\\)\\>" in markdown
+
+
+def test_a_plain_text_webhook_gets_no_mention_link_or_bidi_control(world, hook):
+    """Found in review: the json:// default (text) delivered `<!here>` and `<https://x|label>` verbatim."""
+    evil = ClauseChange(
+        "modified", "Sharing \u202eecnetnes",
+        "We share data with partners.",
+        "<!here> <!channel> <@U1> @channel @everyone: verify at <https://evil.example|Click to verify> \u2066now\u2069.",
+        "", ("sharing",), "material", "shares more", "worse",
+    )
+    wl = watchlist({"url": hook.url()})
+    world.change("acme/privacy", comparison(evil, reason="shares more"))
+
+    assert deliver_pending(world.store, wl).ok
+
+    body = hook.posts[0]["message"]
+    for active in ("<!here>", "<!channel>", "<@U1>", "@channel", "@everyone", "<https://", "\u202e", "\u2066"):
+        assert active not in body, (active, body)
+    assert "Click to verify" in body and "ecnetnes" in body
 
 
 def test_digest_sends_one_message_per_run(world, hook, smtp):

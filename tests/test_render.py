@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from monitor.engine.compare import ClauseChange, Comparison, compare
+from monitor.render.markup import BIDI_CONTROLS, escape_html, escape_text
 from monitor.render.terminal import escape_markdown, render_html, render_markdown, render_rich, render_text, select
 
 EVIL_OLD = "Contact us at <script>alert(1)</script> or by post."
@@ -54,9 +55,9 @@ def test_markdown_escapes_links_and_markup() -> None:
     out = render_markdown(EVIL, title="Acme [x](http://evil.test)")
     assert "[click](http://evil.test)" not in out
     assert not re.search(r"(?<!\\)\]\(", out)  # no unescaped "](" anywhere: no link can form
-    assert "\\[click\\]\\(http://evil\\.test\\)" in out
-    assert "<script>" not in out and "&lt;script&gt;" in out
-    assert "\\*\\*now\\*\\*" in out and "\\# at once" in out
+    assert "\\[click\\]\\(`http://evil.test`\\)" in out  # the one escaper: URLs fenced in code spans
+    assert "<script>" not in out and "\\<script\\>" in out
+    assert "\\*\\*now\\*\\*" in out
 
 
 @pytest.mark.parametrize(
@@ -67,6 +68,7 @@ def test_markdown_escapes_links_and_markup() -> None:
 def test_escaped_markdown_has_no_active_syntax(text: str) -> None:
     escaped = escape_markdown(text)
     unescaped = re.sub(r"\\(.)", "", escaped)  # drop every escaped character: what is left is inert
+    unescaped = re.sub(r"`[^`]*`", "", unescaped)  # ... and URLs fenced in code spans, literal by definition
     assert not re.search(r"[\[\]()*_`#<>|]", unescaped)
     assert not re.match(r"\s*(?:[-+]|\d+\.)\s", unescaped)
 
@@ -143,3 +145,24 @@ def test_any_comparison_renders_in_every_format(old: str, new: str) -> None:
     for render in (render_text, render_markdown, render_html):
         assert isinstance(render(cmp, show_all=True), str)
     assert _rich_plain(render_rich(cmp, show_all=True))
+
+
+HOSTILE_TEXT = "\u202eTrojan\u2066 <!here> <!channel> <@U024BE7LH> @channel @everyone <https://evil.example|Click to verify>"
+
+
+@pytest.mark.parametrize("escape", [escape_text, escape_markdown, escape_html], ids=["text", "markdown", "html"])
+def test_untrusted_text_is_neutral_in_every_format(escape) -> None:
+    out = escape(HOSTILE_TEXT)
+    assert not any(ch in out for ch in BIDI_CONTROLS)
+    for active in ("<!here>", "<!channel>", "<@U024BE7LH>", "@channel", "@everyone", "<https://"):
+        assert active not in out, (active, out)
+    assert "Trojan" in out and "Click to verify" in out  # the words themselves are still shown
+
+
+def test_one_escaper_serves_every_renderer() -> None:
+    from monitor.render import messages, terminal
+
+    assert terminal.escape_markdown is escape_markdown
+    assert messages.RENDERERS["markdown"].untrusted(HOSTILE_TEXT) == escape_markdown(HOSTILE_TEXT)
+    assert messages.RENDERERS["text"].untrusted(HOSTILE_TEXT) == escape_text(HOSTILE_TEXT)
+    assert messages.RENDERERS["html"].untrusted(HOSTILE_TEXT) == escape_html(HOSTILE_TEXT)

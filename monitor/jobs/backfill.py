@@ -24,11 +24,11 @@ from monitor.sources.cdx import Capture
 from monitor.config import Vendor, WatchedDocument, Watchlist, document_key
 from monitor.engine.gate import compare
 from monitor.jobs.observe import Page, Verdict, observe
-from monitor.jobs.workers import Workers
 from monitor.errors import ArchiveError, ContentError, StoreError
 from monitor.delivery.notify import DeliveryReport, deliver_pending
 from monitor.jobs.check import register, select_documents
 from monitor.jobs.report import refresh_report
+from monitor.jobs.workers import AnalysisTimeout, Workers, analysis_budget, worker_count
 from monitor.clock import aware, iso, utcnow
 from monitor.store.store import CaptureRecord, Observation, Store, sha256
 
@@ -120,6 +120,7 @@ class _Options:
     since: date | datetime | None
     until: date | datetime | None
     notify: bool
+    workers: Workers = field(default_factory=lambda: Workers(0))
 
 
 class _Progress:
@@ -154,9 +155,13 @@ def run_backfill(
     """Import the archived past of the documents named by `ids` (vendor or vendor/doc; none: all)."""
     documents = select_documents(watchlist, ids)
     register(store, documents)
-    options = _Options(since, until, notify)
+    workers = Workers(worker_count(watchlist.settings.workers, 1))
+    options = _Options(since, until, notify, workers)
     archive = open_archive(watchlist.archive, watchlist.settings, transport=transport)
-    report = asyncio.run(_backfill_all(archive, store, documents, options, _Progress(on_progress)))
+    try:
+        report = asyncio.run(_backfill_all(archive, store, documents, options, _Progress(on_progress)))
+    finally:
+        workers.close()
     # The report's pages first, so the links in the notifications open on arrival.
     refresh_report(watchlist, store, [d.document for d in report.documents if d.counts["imported"]])
     # The same delivery as `check`: whatever is pending (the changes just imported, with --notify).
@@ -242,15 +247,22 @@ class _Importer:
                  options: _Options, timeline: _Timeline) -> None:
         self.archive, self.store, self.run_id, self.key, self.doc = archive, store, run_id, key, doc
         self.options, self.timeline = options, timeline
-        self.workers = Workers(0)  # one capture at a time: the archive's rate limit is the bound
+        self.workers = options.workers  # killable: a capture over its analysis budget is stopped
         self.needed = archive.settings.suspect_accept_after
         self.held: list[_Held] = []
 
     async def take(self, capture: Capture) -> list[Outcome]:
+        deadline = self.archive.settings.document_deadline
         try:
-            memento = await self.archive.fetch_capture(capture)
+            async with asyncio.timeout(deadline):  # a drip-fed capture must not hold the backfill
+                memento = await self.archive.fetch_capture(capture)
             page = Page(memento.body, memento.content_type, capture.original, self.doc.select, self.doc.remove, self.doc.kind)
-            verdict = await observe(self.workers, page, lambda: self.timeline.text_before(capture.captured_at))
+            budget = analysis_budget(self.archive.settings)  # one budget per capture
+            verdict = await observe(self.workers, page, lambda: self.timeline.text_before(capture.captured_at), budget=budget)
+        except TimeoutError:
+            return [(capture, "failed", f"gave up after {deadline:g}s (settings.document_deadline)")]
+        except AnalysisTimeout as exc:  # slow now is not "not the policy": tried again on the next backfill
+            return [(capture, "failed", str(exc))]
         except (CaptureSkipped, ContentError) as exc:
             return [self._skip(capture, str(exc))]
         except (ArchiveBlocked, ArchiveRefused):

@@ -19,7 +19,7 @@ import httpx
 from monitor.engine.gate import compare
 from monitor.jobs.observe import Page, accept, observe, persists_as_real
 from monitor.jobs.report import refresh_report
-from monitor.jobs.workers import Workers, worker_count
+from monitor.jobs.workers import Workers, analysis_budget, worker_count
 from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, document_key
 from monitor.engine.result import Comparison
 from monitor.errors import ContentError, FetchError, StoreError, UsageError
@@ -226,7 +226,8 @@ async def _observe(
     # The fingerprint that gave the latest version lets an unchanged page skip extraction.
     known = state.fingerprint if state.fingerprint_sha256 == state.latest_sha256 else None
     page = Page(fetched.body, fetched.content_type, fetched.url, doc.select, doc.remove, doc.kind)
-    verdict = await observe(workers, page, previous, state.latest_sha256, known)
+    budget = analysis_budget(settings)  # one deadline for all of this document's analysis
+    verdict = await observe(workers, page, previous, state.latest_sha256, known, budget)
     if (verdict.fingerprint, verdict.text_sha) != (state.fingerprint, state.fingerprint_sha256):
         common["fingerprint"] = (verdict.fingerprint, verdict.text_sha)
     if verdict.same:
@@ -239,7 +240,7 @@ async def _observe(
                 key, "failed", now, error=f"suspect page: {verdict.problem}", suspect_sha256=verdict.text_sha,
                 suspect_kind=verdict.problem.kind, **common,
             )
-        verdict = await accept(workers, verdict, previous(), doc.kind)
+        verdict = await accept(workers, verdict, previous(), doc.kind, budget)
     comparison = verdict.comparison
     had_version = state.latest_sha256 is not None
     reverts_to = _flip_back(store, key, verdict.text_sha, now, settings) if had_version else None

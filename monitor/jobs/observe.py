@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from monitor.engine.gate import compare, judge_page
 from monitor.engine.result import Comparison
-from monitor.jobs.workers import Workers
+from monitor.jobs.workers import Workers, describe_page, describe_text
 from monitor.text.fingerprint import read_page
 from monitor.text.quality import Problem
 
@@ -76,25 +76,31 @@ async def observe(
     load_previous: Callable[[], str | None],
     previous_sha: str | None = None,
     known_fingerprint: str | None = None,
+    budget: dict | None = None,
 ) -> Verdict:
     """Read and judge one page against the version before it (`load_previous()`, hash `previous_sha`).
 
     The previous text is loaded only when the page's text differs from it. With `known_fingerprint`
     (the fingerprint that gave the previous version) an unchanged page is not even extracted. The
-    CPU-bound steps run in `workers`.
+    CPU-bound steps run in `workers`, within `budget` (workers.analysis_budget: one deadline for all
+    of a page's analysis; past it the worker is killed and AnalysisTimeout says why).
     """
+    budget = budget or {}
     text, text_sha, fingerprint = await workers.run(
-        read_page, page.body, page.content_type, page.url, page.select, tuple(page.remove), previous_sha, known_fingerprint
+        read_page, page.body, page.content_type, page.url, page.select, tuple(page.remove), previous_sha, known_fingerprint,
+        **budget, about=describe_page(page.body),
     )
     if text is None:  # the previous version's very text
         return Verdict(True, None, text_sha, fingerprint)
-    problem, comparison = await workers.run(judge_page, text, load_previous(), page.kind)
+    problem, comparison = await workers.run(judge_page, text, load_previous(), page.kind, **budget, about=describe_text(text))
     return Verdict(False, text, text_sha, fingerprint, problem, comparison)
 
 
-async def accept(workers: Workers, verdict: Verdict, previous: str | None, kind: str = "privacy") -> Verdict:
+async def accept(
+    workers: Workers, verdict: Verdict, previous: str | None, kind: str = "privacy", budget: dict | None = None
+) -> Verdict:
     """The verdict for a held page found to persist: a version, compared with the one before it."""
     comparison = verdict.comparison
     if comparison is None and previous is not None:  # the gate held it before the engine ran
-        comparison = await workers.run(compare, previous, verdict.text, kind)
+        comparison = await workers.run(compare, previous, verdict.text, kind, **(budget or {}), about=describe_text(verdict.text))
     return Verdict(False, verdict.text, verdict.text_sha, verdict.fingerprint, None, comparison)

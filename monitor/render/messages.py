@@ -2,9 +2,9 @@
 
 Pure: events in, (title, body) out. Three formats: "markdown" (CommonMark: chat), "html" (e-mail; apprise
 derives the plain-text part from it) and "text". Everything that comes from a vendor's page (clause
-text, section headings, fetch errors quoting a page) is untrusted and goes through `Renderer.untrusted`:
-HTML-escaped, or markdown-escaped with URLs fenced in code spans, so a policy cannot inject markup
-or links into a message.
+text, section headings, fetch errors quoting a page) is untrusted and goes through `Renderer.untrusted`,
+which is render/markup.py's escaper for the format: a policy cannot inject markup, links, mentions
+or bidi reordering into a message, in plain text as in markdown and HTML.
 
 A message fits its service's limits by summarizing: clauses that do not fit whole are counted in
 "and N more changes", never cut in half.
@@ -19,12 +19,12 @@ A message fits its service's limits by summarizing: clauses that do not fit whol
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from monitor.engine import worddiff
 from monitor.engine.result import RANK
+from monitor.render.markup import escape_html, escape_markdown, escape_text
 
 SUSPECT_PREFIX = "suspect page: "
 
@@ -77,16 +77,6 @@ class Message:
 
 
 # --- renderers ------------------------------------------------------------------------------------
-# URLs (without trailing punctuation or brackets) and e-mail addresses: what chat apps autolink.
-_URLISH = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://|www\.)[^\s`<>()\[\]{}]*[^\s`<>()\[\]{}.,;:!?'\"]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-    re.IGNORECASE,
-)
-# Inline constructs only: vendor text never starts a line (it is collapsed to one and always prefixed).
-# "@" too, so "@everyone" on a page cannot ping a chat room.
-_MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>!|~&@])")
-
-
 class Renderer:
     """Markup for one format; `untrusted` is the only way vendor text enters a message."""
 
@@ -94,7 +84,7 @@ class Renderer:
     block_sep = "\n\n"
 
     def untrusted(self, text: str) -> str:
-        return " ".join(text.split())
+        return escape_text(text)  # one line, no bidi controls, no mention or <link|label> a chat acts on
 
     def untrusted_run(self, text: str) -> str:
         """A run between marks: escaped, keeping its edge spaces (they separate it from the marked words)."""
@@ -133,13 +123,7 @@ class MarkdownRenderer(Renderer):
     name = "markdown"
 
     def untrusted(self, text: str) -> str:
-        # URLs and e-mail addresses go into code spans: chat apps autolink bare ones, never inside code.
-        text, out, last = " ".join(text.split()), [], 0
-        for m in _URLISH.finditer(text):
-            out += [_MD_SPECIALS.sub(r"\\\1", text[last : m.start()]), f"`{m.group()}`"]
-            last = m.end()
-        out.append(_MD_SPECIALS.sub(r"\\\1", text[last:]))
-        return "".join(out)
+        return escape_markdown(text)
 
     def strong(self, ours: str) -> str:
         return f"**{ours}**"
@@ -172,7 +156,7 @@ class HtmlRenderer(Renderer):
     block_sep = "\n"
 
     def untrusted(self, text: str) -> str:
-        return html.escape(" ".join(text.split()), quote=True)
+        return escape_html(text)
 
     def strong(self, ours: str) -> str:
         return f"<b>{ours}</b>"

@@ -6,7 +6,8 @@ cosmetic ones only with `show_all`; hidden cosmetic edits are summed up in one l
 
 Every clause shows its before and after with the changed words marked (the word diff is recomputed from
 `old`/`new`, so renderers never parse the marker string). Vendor text is data, never markup: markdown
-output escapes it, HTML output `html.escape`s it, rich output appends it as plain `Text`.
+output escapes it, HTML output entity-escapes it (both through render/markup.py, the one escaper, which
+also drops bidi controls and defuses mentions), rich output appends it as plain `Text`.
 
     >>> from monitor.engine.result import ClauseChange, Comparison
     >>> c = ClauseChange("modified", "Sale", "We never sell data.", "We sell data.", "", ("sale",),
@@ -21,8 +22,6 @@ output escapes it, HTML output `html.escape`s it, rich output appends it as plai
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 
 from rich.console import Console, Group
@@ -30,7 +29,9 @@ from rich.text import Text
 
 from monitor.engine import worddiff
 from monitor.engine.result import RANK, ClauseChange, Comparison
+from monitor.render.markup import escape_html, escape_markdown, strip_bidi
 
+__all__ = ["escape_markdown", "print_comparison", "render_html", "render_markdown", "render_rich", "render_text"]
 
 
 @dataclass(frozen=True)
@@ -117,30 +118,21 @@ def render_text(cmp: Comparison, show_all: bool = False, max_clauses: int | None
         if after is not None:
             lines.append("  after:  " + "".join(f"{{+{t}+}}" if ch else t for ch, t in after))
     footer = _footer(sel, "; --all shows them")
-    return "\n".join(lines + ([""] if footer else []) + footer)
+    return strip_bidi("\n".join(lines + ([""] if footer else []) + footer))  # no reordering of what is shown
 
 
 # --- markdown -----------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-
-
-def escape_markdown(text: str) -> str:
-    """Vendor text as literal markdown: no link, emphasis, heading, list or HTML can come through."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("\n", " ")
-
 
 def _md_runs(runs: list[tuple[bool, str]], mark: str) -> str:
     out = []
     for changed, t in runs:
         core = t.strip()
+        lead = " " if t[:1].isspace() else ""
+        trail = " " if t[-1:].isspace() and core else ""
         if changed and core:
-            lead, trail = t[: len(t) - len(t.lstrip())], t[len(t.rstrip()) :]
             out.append(f"{lead}{mark}{escape_markdown(core)}{mark}{trail}")
         else:
-            out.append(escape_markdown(t))
+            out.append(f"{lead}{escape_markdown(core)}{trail}" if core else lead)
     return "".join(out)
 
 
@@ -167,8 +159,12 @@ def render_markdown(
 # --- HTML ---------------------------------------------------------------------------------------
 
 
+def _esc(text: str) -> str:
+    return escape_html(text, collapse=False)
+
+
 def _html_runs(runs: list[tuple[bool, str]], tag: str) -> str:
-    return "".join(f"<{tag}>{html.escape(t)}</{tag}>" if ch else html.escape(t) for ch, t in runs)
+    return "".join(f"<{tag}>{_esc(t)}</{tag}>" if ch else _esc(t) for ch, t in runs)
 
 
 def render_html(
@@ -176,14 +172,14 @@ def render_html(
 ) -> str:
     """An HTML fragment for e-mail: changed words in <del>/<ins>; all vendor text html-escaped."""
     sel = select(cmp, show_all, max_clauses)
-    parts = [f"<h2>{html.escape(title)}</h2>"] if title else []
+    parts = [f"<h2>{_esc(title)}</h2>"] if title else []
     headline = _headline(cmp) if cmp.clauses else f"No change: {cmp.reason}"
-    parts.append(f"<p><strong>{html.escape(headline)}</strong></p>")
+    parts.append(f"<p><strong>{_esc(headline)}</strong></p>")
     for c in sel.shown:
-        where = f" in <em>{html.escape(c.section)}</em>" if c.section else ""
-        tags = html.escape(_tags(c.categories, c.direction))
-        head = f"{html.escape(_label(c))}{where}{tags}: {html.escape(c.reason)}"
-        parts.append(f'<div class="clause {html.escape(c.severity)}">')
+        where = f" in <em>{_esc(c.section)}</em>" if c.section else ""
+        tags = _esc(_tags(c.categories, c.direction))
+        head = f"{_esc(_label(c))}{where}{tags}: {_esc(c.reason)}"
+        parts.append(f'<div class="clause {_esc(c.severity)}">')
         parts.append(f"<p>{head}</p>")
         before, after = _sides(c)
         if before is not None:
@@ -191,7 +187,7 @@ def render_html(
         if after is not None:
             parts.append(f"<p>after: {_html_runs(after, 'ins')}</p>")
         parts.append("</div>")
-    parts += [f"<p><em>{html.escape(f)}</em></p>" for f in _footer(sel, "")]
+    parts += [f"<p><em>{_esc(f)}</em></p>" for f in _footer(sel, "")]
     return "\n".join(parts)
 
 
@@ -203,7 +199,7 @@ _SEVERITY_STYLE = {"material": "bold red", "minor": "yellow", "noise": "dim"}
 def _rich_runs(prefix: str, runs: list[tuple[bool, str]], style: str) -> Text:
     text = Text(prefix, style="dim")
     for changed, t in runs:
-        text.append(t, style=style if changed else None)  # appended as plain text: no markup parsing
+        text.append(strip_bidi(t), style=style if changed else None)  # plain text: no markup parsing
     return text
 
 
@@ -217,7 +213,7 @@ def render_rich(cmp: Comparison, show_all: bool = False, max_clauses: int | None
         head = Text("\n")
         head.append(_label(c), style=_SEVERITY_STYLE.get(c.severity, ""))
         if c.section:
-            head.append(f" in {c.section}", style="cyan")
+            head.append(f" in {strip_bidi(c.section)}", style="cyan")
         head.append(f"{_tags(c.categories, c.direction)}: {c.reason}")
         items.append(head)
         before, after = _sides(c)

@@ -40,7 +40,7 @@ from monitor.sources import cdx
 from monitor.sources.cdx import Capture
 from monitor.config import ArchiveConfig, Settings
 from monitor.errors import ArchiveError
-from monitor.sources.vendor import parse_retry_after, read_capped
+from monitor.sources.http import RetryPolicy, build_client, parse_retry_after, read_body
 
 log = logging.getLogger("monitor.sources.archive")
 
@@ -131,12 +131,9 @@ class Archive:
         self.base = self.config.url.rstrip("/")
 
     async def __aenter__(self) -> Archive:
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(self.settings.timeout),
-            follow_redirects=False,  # a redirect is a finding about the capture, not a way to it
-            headers={"User-Agent": self.settings.user_agent},
-            transport=self.transport,
-        )
+        # Redirects stay off (the builder's default): a redirect is a finding about the capture.
+        self._client = build_client(timeout=self.settings.timeout, user_agent=self.settings.user_agent,
+                                    transport=self.transport)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -180,26 +177,29 @@ class Archive:
     async def _get(self, url: str, limiter: RateLimiter, kind: str) -> _Answer:
         """GET within the endpoint's rate; overload answers wait (Retry-After first) and try again."""
         assert self._client is not None, "use the archive as an async context manager"
+        policy = RetryPolicy.of(self.settings)
         attempt = 0
         while True:
             attempt += 1
             await limiter.wait()
             self.requests[kind] += 1
-            answer, problem = await self._get_once(url)
+            answer, problem = await self._get_once(url, CaptureSkipped if kind == "capture" else ArchiveError)
             if problem is None:
                 return answer
             retry_after = parse_retry_after(answer.headers.get("Retry-After")) if answer is not None else None
-            wait = retry_after if retry_after is not None else self._backoff(attempt)
-            if attempt > self.settings.retries or wait > self.settings.max_retry_wait:
+            wait = policy.wait(attempt, retry_after)
+            if policy.gives_up(attempt, wait):
                 raise _give_up(problem, attempt, wait, self.settings, refused=answer is not None and answer.status == 429)
             self.requests["retry"] += 1
             log.info("%s; waiting %.1fs before trying again", problem, wait)
             limiter.pause(wait)  # every request to this endpoint waits, not just this one
 
-    async def _get_once(self, url: str) -> tuple[_Answer | None, str | None]:
+    async def _get_once(self, url: str, too_large: type[ArchiveError]) -> tuple[_Answer | None, str | None]:
+        # A capture over the cap (or a bomb) is a finding about that capture, skipped for good; a CDX
+        # answer over it is the archive failing now.
         try:
             async with self._client.stream("GET", url) as response:
-                body = await read_capped(response, self.settings.max_bytes, ArchiveError)
+                body = await read_body(response, self.settings.max_bytes, too_large)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             return None, f"{type(exc).__name__} from {self.name} for {url}"
         except httpx.HTTPError as exc:
@@ -209,10 +209,6 @@ class Archive:
         if answer.status in RETRYABLE_STATUSES and "Memento-Datetime" not in answer.headers:
             return answer, f"HTTP {answer.status} from {self.name} for {url}"
         return answer, None
-
-    def _backoff(self, attempt: int) -> float:
-        return self.settings.retry_backoff * (2 ** (attempt - 1))
-
 
 class WaybackArchive(Archive):
     """The Internet Archive: CDX at <origin>/cdx/search/cdx, captures at <url>/<ts>id_/<original>."""
@@ -315,8 +311,8 @@ class SavePageNow:
         self.limit = RateLimiter(SAVE_PER_MINUTE, self.clock, self.sleep)
 
     async def __aenter__(self) -> SavePageNow:
-        self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.settings.timeout), follow_redirects=False,
-                                         headers={"User-Agent": self.settings.user_agent}, transport=self.transport)
+        self._client = build_client(timeout=self.settings.timeout, user_agent=self.settings.user_agent,
+                                    transport=self.transport)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -338,7 +334,8 @@ class SavePageNow:
         assert self._client is not None, "use SavePageNow as an async context manager"
         await self.limit.wait()
         self.requests["save"] += 1
-        response = await self._client.get(_origin(self.config.url) + "/save/" + url)
+        async with self._client.stream("GET", _origin(self.config.url) + "/save/" + url) as response:
+            await read_body(response, self.settings.max_bytes, ArchiveError)  # bounded, and then ignored
         if response.status_code == 429:
             wait = parse_retry_after(response.headers.get("Retry-After")) or 60.0
             self.limit.pause(wait)  # the next change waits its turn instead of being refused too

@@ -1,15 +1,13 @@
-"""One HTTP policy for every vendor request: timeouts, redirects, conditional GET, retries, size cap,
-and a bound on requests per host. Knows nothing of storage or parsing.
+"""Vendor pages over HTTP: conditional GET, retries, redirects checked hop by hop, the size cap, and a
+bound on requests per host (the policy itself is http.py's). Knows nothing of storage or parsing.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import httpx
@@ -17,9 +15,20 @@ import httpx
 from monitor.config import Settings
 from monitor.errors import FetchError
 
+from monitor.sources.http import (
+    RetryPolicy,
+    address_kinds,
+    build_client,
+    hop_allowed,
+    next_hop,
+    parse_retry_after,  # noqa: F401 - part of this module's interface since the first release
+    read_body,
+)
+
 MAX_REDIRECTS = 10
 # Statuses worth another attempt within the same run; everything else 4xx is final.
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
 @dataclass(frozen=True)
@@ -46,14 +55,14 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(s.timeout),
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
-            headers={"User-Agent": s.user_agent, "Accept": "text/html,text/plain,text/markdown;q=0.9,*/*;q=0.5"},
+        self._client = build_client(
+            timeout=s.timeout,
+            user_agent=s.user_agent,
+            accept="text/html,text/plain,text/markdown;q=0.9,*/*;q=0.5",
             # No more connections than documents in flight: httpcore checks every pooled connection on
             # each request, so a larger pool only costs time.
-            limits=httpx.Limits(max_connections=s.concurrency, max_keepalive_connections=s.concurrency),
+            max_connections=s.concurrency,
+            max_keepalive_connections=s.concurrency,
             transport=self.transport,
         )
         self._hosts = defaultdict(lambda: asyncio.Semaphore(s.per_host))
@@ -70,29 +79,52 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        policy = RetryPolicy.of(self.settings)
         started = time.monotonic()
         attempt = 0
         while True:
             attempt += 1
             try:
-                result = await self._get_once(url, headers)
+                result = await self._get_following(url, headers)
             except _Retryable as exc:
-                wait = exc.retry_after if exc.retry_after is not None else self._backoff(attempt)
-                if attempt > self.settings.retries or wait > self.settings.max_retry_wait:
+                wait = policy.wait(attempt, exc.retry_after)
+                if policy.gives_up(attempt, wait):
                     raise FetchError(exc.message, status=exc.status) from None
                 await asyncio.sleep(wait)
                 continue
             return FetchResult(**{**result.__dict__, "attempts": attempt, "elapsed": time.monotonic() - started})
 
-    def _backoff(self, attempt: int) -> float:
-        return self.settings.retry_backoff * (2 ** (attempt - 1))
+    async def _get_following(self, url: str, headers: dict[str, str]) -> FetchResult:
+        """Follow redirects one hop at a time, each checked before it is asked (see http.hop_allowed)."""
+        watched: set[str] | None = None  # resolved only when a redirect needs it
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            answer = await self._get_once(current, headers)
+            if isinstance(answer, FetchResult):
+                return answer
+            target = answer
+            if urlsplit(target).scheme not in ("http", "https"):
+                raise FetchError(f"{current} redirects to {target[:200]!r}, which is not an http(s) URL")
+            if watched is None:
+                watched = await address_kinds(url)
+            if not hop_allowed(watched, kinds := await address_kinds(target)):
+                where = ", ".join(sorted(kinds - {"public"}))
+                raise FetchError(f"{current} redirects to {target[:200]}, a {where} address: not followed",
+                                 "a public page may not lead into this machine's or its network's services")
+            current = target
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}")
 
-    async def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult:
+    async def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult | str:
+        """The answer, or the URL a redirect points to."""
         assert self._client is not None, "use Fetcher as an async context manager"
         host = urlsplit(url).hostname or ""
         async with self._hosts[host]:
             try:
                 async with self._client.stream("GET", url, headers=headers) as response:
+                    if response.status_code in REDIRECT_STATUSES:
+                        target = _redirect_target(response)
+                        if target is not None:
+                            return target
                     if response.status_code in RETRYABLE_STATUSES:
                         raise _Retryable(
                             f"HTTP {response.status_code} from {response.url}",
@@ -102,8 +134,6 @@ class Fetcher:
                     if response.status_code >= 400:
                         raise FetchError(f"HTTP {response.status_code} from {response.url}", status=response.status_code)
                     body = b"" if response.status_code == 304 else await self._read_capped(response)
-            except httpx.TooManyRedirects:
-                raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}") from None
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                 raise _Retryable(f"{_describe(exc)} fetching {url}") from None
             except httpx.HTTPError as exc:
@@ -119,22 +149,20 @@ class Fetcher:
         )
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
-        return await read_capped(response, self.settings.max_bytes, FetchError)
+        return await read_body(response, self.settings.max_bytes, FetchError)
+
+
+def _redirect_target(response: httpx.Response) -> str | None:
+    try:
+        return next_hop(response)
+    except ValueError as exc:  # a broken answer from an overloaded or misconfigured server: try again
+        raise _Retryable(f"{response.url} answered HTTP {response.status_code} with {exc}",
+                         status=response.status_code) from None
 
 
 async def read_capped(response: httpx.Response, limit: int, error: type[Exception] = FetchError) -> bytes:
-    """The body, or `error` as soon as it is known to be over `limit` bytes (an endless body included)."""
-    declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise error(f"{response.url} is {int(declared)} bytes, over the {limit}-byte cap (settings.max_bytes)")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise error(f"{response.url} sent more than {limit} bytes (settings.max_bytes)")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    """The body, decoded and capped (http.read_body); kept for callers of the first release."""
+    return await read_body(response, limit, error)
 
 
 class _Retryable(Exception):
@@ -143,22 +171,6 @@ class _Retryable(Exception):
         self.message = message
         self.status = status
         self.retry_after = retry_after
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After as seconds to wait: either delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
 def _describe(exc: httpx.HTTPError) -> str:

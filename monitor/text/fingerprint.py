@@ -9,7 +9,8 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from monitor.text.extract import decode_body, detect_format, drop_tree, parse_html
+from monitor.text.decode import decode_body, detect_format
+from monitor.text.extract import drop_tree, parse_html
 from monitor.text.reader import page_text
 
 # Part of every fingerprint: a release that extracts differently must not trust older fingerprints.

@@ -33,6 +33,9 @@ _CHARS = {
     **dict.fromkeys(map(ord, "\u2010\u2011"), "-"),
     # zero-width and invisible formatting characters, soft hyphen, BOM
     **dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f"), None),
+    # bidi embeddings, overrides and isolates, and the Arabic letter mark: they reorder what a reader
+    # sees ("Trojan Source"), so vendor text never carries them into a version, an alert or a terminal
+    **dict.fromkeys(map(ord, "\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None),
     # line and paragraph separators (and NEL) break lines like LF
     **dict.fromkeys(map(ord, "\u2028\u2029\x85"), "\n"),
     # other control characters read as a space (vertical tab, form feed, C1 controls...); tabs stay

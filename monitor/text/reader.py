@@ -8,8 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from monitor.errors import ContentError
-from monitor.text.extract import decode_body, detect_format, extract_text
+from monitor.text.decode import decode_body, detect_format
+from monitor.text.extract import extract_text
 from monitor.text.normalize import normalize_text
+
+# No real policy comes near these; a page past them is not stored cut, it fails with the reason.
+MAX_TEXT_CHARS = 4_000_000  # characters of normalized text (a long policy is 100,000)
+MAX_BLOCKS = 50_000  # paragraphs, headings, lists: what becomes clauses (a long policy has 2,000)
+MAX_PDF_PAGES = 2_000
 
 
 def page_text(
@@ -28,7 +34,20 @@ def page_text(
         text = normalize_text(extract_text(decoded, fmt, select=select, remove=tuple(remove)))
     if not text.strip():
         raise ContentError(f"{name or 'the page'} holds no text", "check the URL, or the document's select/remove")
+    check_size(text, name)
     return text
+
+
+def check_size(text: str, name: str = "") -> None:
+    """ContentError when a text is too large to be a policy: never a version cut to fit."""
+    what = name or "the page"
+    if len(text) > MAX_TEXT_CHARS:
+        raise ContentError(f"{what} holds {len(text):,} characters of text, over the {MAX_TEXT_CHARS:,} a policy "
+                           "can have: not stored", "if it really is the policy, narrow it with the document's select")
+    blocks = text.count("\n\n") + 1
+    if blocks > MAX_BLOCKS:
+        raise ContentError(f"{what} holds {blocks:,} paragraphs, over the {MAX_BLOCKS:,} a policy can have: "
+                           "not stored", "if it really is the policy, narrow it with the document's select")
 
 
 def pdf_text(raw: bytes, name: str = "") -> str:
@@ -37,15 +56,28 @@ def pdf_text(raw: bytes, name: str = "") -> str:
     import logging
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     # pypdf logs every recoverable oddity of a real-world PDF as a warning; they are not ours to fix.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    what = name or "the page"
     try:
         reader = PdfReader(io.BytesIO(raw))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise ContentError(f"{name or 'the page'} is a PDF that cannot be read ({exc})") from None
+        count = len(reader.pages)
+        if count > MAX_PDF_PAGES:
+            raise ContentError(f"{what} is a PDF of {count:,} pages, over the {MAX_PDF_PAGES:,} a policy can have")
+        pages, size = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            size += len(pages[-1])
+            if size > MAX_TEXT_CHARS:  # many pages drawing one huge content stream: stop before memory goes
+                raise ContentError(f"{what} is a PDF with more than {MAX_TEXT_CHARS:,} characters of text, "
+                                   "over what a policy can have: not stored")
+    except LimitReachedError as exc:  # pypdf's own guard against decompression bombs
+        raise ContentError(f"{what} is a PDF over pypdf's safety limits ({exc})") from None
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
+            ZeroDivisionError, OverflowError) as exc:  # a malformed PDF fails in any of these ways
+        raise ContentError(f"{what} is a PDF that cannot be read ({type(exc).__name__}: {exc})") from None
     # PDF lines break mid-sentence; a blank line (or a page break) is what separates paragraphs.
     paragraphs = []
     for page in pages:
