@@ -15,11 +15,13 @@ from datetime import timedelta
 import httpx
 
 from monitor.engine.gate import compare, judge_page
+from monitor.jobs.pagework import judge_new_page
 from monitor.jobs.workers import Workers, worker_count
 from monitor.text.fingerprint import read_page
 from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, document_key
 from monitor.engine.result import Comparison
 from monitor.errors import ContentError, FetchError, StoreError, UsageError
+from monitor.sources.hosts import host_of, run_by_host
 from monitor.sources.vendor import Fetcher
 from monitor.delivery.notify import DeliveryReport, deliver_pending, raise_operational_events
 from monitor.text.quality import Problem
@@ -139,23 +141,23 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
     started = time.monotonic()
     run_id = store.start_run("check")
     report = RunReport(run_id=run_id, started_at=iso(utcnow()))
-    # The bound is on whole documents, not just requests, so at most `concurrency` pages are in
-    # memory at once whatever the size of the watchlist.
-    slots = asyncio.Semaphore(watchlist.settings.concurrency)
     state = store.run_state()
     workers = Workers(worker_count(watchlist.settings.workers, len(documents)))
     try:
         async with Fetcher(watchlist.settings, transport=transport) as fetcher:
 
-            async def one(vendor: Vendor, doc: WatchedDocument) -> None:
-                async with slots:
-                    key = document_key(vendor, doc)
-                    result = await _check_one(fetcher, workers, store, run_id, key, doc, state[key])
+            async def one(entry: tuple[Vendor, WatchedDocument]) -> None:
+                vendor, doc = entry
+                key = document_key(vendor, doc)
+                result = await _check_one(fetcher, workers, store, run_id, key, doc, state[key])
                 report.results.append(result)
                 if on_result is not None:
                     on_result(result)
 
-            await asyncio.gather(*(one(v, d) for v, d in documents))
+            # The bound is on whole documents, not just requests, so at most `concurrency` pages are in
+            # memory at once whatever the size of the watchlist; per-host lanes keep every slot busy.
+            settings = watchlist.settings
+            await run_by_host(documents, lambda e: host_of(e[1].url), settings.per_host, settings.concurrency, one)
     finally:
         workers.close()
     if watchlist.settings.archive_on_change:
@@ -192,7 +194,7 @@ async def _check_one(
         obs = Observation(key, "failed", utcnow(), error=f"internal error: {type(exc).__name__}: {exc}")
     seconds = time.monotonic() - started
     obs = replace(obs, duration_ms=int(seconds * 1000))
-    number = store.record(run_id, obs)
+    number = store.record_new(run_id, obs) if obs.outcome == "new" else store.record(run_id, obs)
     if obs.outcome in ("new", "changed") and number is None:  # an overlapping run stored it first
         obs = replace(obs, outcome="unchanged", comparison=None)
     if obs.outcome == "failed":
@@ -226,7 +228,11 @@ async def _observe(
     if text is None:  # the latest version's text
         return Observation(key, "unchanged", now, **common)
     previous = store.text(state.latest_sha256) if state.latest_sha256 is not None else None
-    problem, comparison = await workers.run(judge_page, text, previous)
+    packed = ()
+    if previous is None:  # a first version: the worker also packs its blobs, off the event loop
+        (problem, packed), comparison = await workers.run(judge_new_page, text, fetched.body), None
+    else:
+        problem, comparison = await workers.run(judge_page, text, previous)
     if problem is not None and not _persistent(store, key, text_sha, problem, settings):
         common.pop("fingerprint", None)  # a suspect text is not the latest version's: its page proves nothing
         return Observation(key, "failed", now, error=f"suspect page: {problem}", suspect_sha256=text_sha, **common)
@@ -246,6 +252,7 @@ async def _observe(
         content_type=fetched.content_type,
         comparison=comparison,
         reverts_to=reverts_to,
+        packed=packed,
         **common,
     )
 

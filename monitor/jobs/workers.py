@@ -35,7 +35,7 @@ class Workers:
             # forkserver: workers fork from a clean single-threaded server with the core preloaded,
             # never from this process, whose event loop and HTTP threads must not be forked.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["monitor.text.fingerprint", "monitor.engine.gate"])
+            context.set_forkserver_preload(["monitor.text.fingerprint", "monitor.engine.gate", "monitor.jobs.pagework"])
             self._pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
             self._warm = self._pool.submit(int)  # starts the workers now, while the first pages download
 

@@ -7,15 +7,14 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
 
 import httpx
 
 from monitor.config import Settings
 from monitor.errors import FetchError
+from monitor.sources.hosts import HostGate, HostLimiter, host_of
 
 MAX_REDIRECTS = 10
 # Statuses worth another attempt within the same run; everything else 4xx is final.
@@ -41,8 +40,9 @@ class Fetcher:
 
     settings: Settings
     transport: httpx.AsyncBaseTransport | None = None  # injectable for unit tests
+    host_gate: HostGate | None = None  # a second gate per host, e.g. shared by several workers
     _client: httpx.AsyncClient | None = field(default=None, init=False)
-    _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict, init=False)
+    _hosts: HostLimiter | None = field(default=None, init=False)
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -52,11 +52,14 @@ class Fetcher:
             max_redirects=MAX_REDIRECTS,
             headers={"User-Agent": s.user_agent, "Accept": "text/html,text/plain,text/markdown;q=0.9,*/*;q=0.5"},
             # No more connections than documents in flight: httpcore checks every pooled connection on
-            # each request, so a larger pool only costs time.
-            limits=httpx.Limits(max_connections=s.concurrency, max_keepalive_connections=s.concurrency),
+            # each request, so a larger pool only costs time. Idle ones are kept for as long as a host
+            # lane (jobs/check.py) takes to come back with its next document.
+            limits=httpx.Limits(
+                max_connections=s.concurrency, max_keepalive_connections=s.concurrency, keepalive_expiry=30.0
+            ),
             transport=self.transport,
         )
-        self._hosts = defaultdict(lambda: asyncio.Semaphore(s.per_host))
+        self._hosts = HostLimiter(s.per_host, s.per_host_delay, outer=self.host_gate)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -88,9 +91,8 @@ class Fetcher:
         return self.settings.retry_backoff * (2 ** (attempt - 1))
 
     async def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult:
-        assert self._client is not None, "use Fetcher as an async context manager"
-        host = urlsplit(url).hostname or ""
-        async with self._hosts[host]:
+        assert self._client is not None and self._hosts is not None, "use Fetcher as an async context manager"
+        async with self._hosts.slot(host_of(url)):
             try:
                 async with self._client.stream("GET", url, headers=headers) as response:
                     if response.status_code in RETRYABLE_STATUSES:

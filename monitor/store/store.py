@@ -25,6 +25,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from monitor.clock import aware, utcnow
 from monitor.store import migrations
+from monitor.store.blobs import Packed
 from monitor.engine.result import Comparison
 from monitor.errors import StoreError, UsageError
 from monitor.store.models import ArchiveCapture, Blob, Change, Check, Document, Outbox, Run, SchemaInfo, Version
@@ -82,6 +83,7 @@ class Observation:
     suspect_sha256: str | None = None  # failed because the quality gate held this text back
     reverts_to: int | None = None  # the text is that of this earlier version: a flip back, not news
     fingerprint: tuple[str, str] | None = None  # (page fingerprint, sha256 of its text) after a full read
+    packed: tuple[Packed, ...] = ()  # text, then raw page, already packed by a worker (record_new)
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,39 @@ class Store:
                 },
             )
         return None
+
+    def record_new(self, run_id: int, obs: Observation) -> int | None:
+        """`record` for a document's first version, in prebuilt statements with blobs packed by a worker.
+
+        A first run stores every page: the ORM's per-object work and the compression on the event
+        loop were most of its time. Anything unusual (another run stored a version meanwhile, no
+        packed blobs) takes the ordinary path.
+        """
+        if obs.outcome != "new" or obs.text is None or not obs.packed:
+            return self.record(run_id, obs)
+        text_blob, raw_blob = obs.packed[0], (obs.packed[1] if len(obs.packed) > 1 else None)
+        with self.engine.begin() as conn:
+            if conn.execute(_HAS_VERSION, {"document": obs.document_id}).first() is None:
+                self._insert_first_version(conn, run_id, obs, text_blob, raw_blob)
+                return 1
+        return self.record(run_id, obs)
+
+    @staticmethod
+    def _insert_first_version(conn, run_id: int, obs: Observation, text_blob: Packed, raw_blob: Packed | None) -> None:  # noqa: ANN001
+        at = {"document": obs.document_id, "at": obs.checked_at}
+        conn.execute(_INSERT_BLOB, [b.as_row() for b in (text_blob, raw_blob) if b is not None])
+        conn.execute(_INSERT_VERSION, at | {
+            "sha": text_blob.sha256, "raw": raw_blob.sha256 if raw_blob else None,
+            "type": obs.content_type, "url": obs.url or "", "source": obs.source,
+        })
+        fingerprint = obs.fingerprint or (None, None)
+        document = at | {"etag": obs.etag, "modified": obs.last_modified, "page": fingerprint[0], "page_sha": fingerprint[1]}
+        if conn.execute(_FIRST_VERSION_DOCUMENT, document).rowcount != 1:
+            raise StoreError(f"document {obs.document_id!r} is not in the database")
+        conn.execute(_INSERT_CHECK, at | {
+            "run": run_id, "outcome": "new", "status": obs.http_status, "error": None,
+            "ms": obs.duration_ms, "suspect": None,
+        })
 
     def run_state(self) -> dict[str, DocumentState]:
         """What a check needs to know of every document before fetching, in one query."""
@@ -510,6 +545,22 @@ _INSERT_CHECK = text(
     "INSERT INTO check_result (run_id, document_id, checked_at, outcome, http_status, error, version_number,"
     " duration_ms, suspect_sha256)"
     f" VALUES (:run, :document, :at, :outcome, :status, :error, {_LATEST_NUMBER}, :ms, :suspect)"
+).bindparams(bindparam("at", type_=UTCDateTime()))
+
+
+_HAS_VERSION = text("SELECT 1 FROM version WHERE document_id = :document LIMIT 1")
+_INSERT_BLOB = text("INSERT INTO blob (sha256, size, data) VALUES (:sha256, :size, :data) ON CONFLICT (sha256) DO NOTHING")
+_INSERT_VERSION = text(
+    "INSERT INTO version (document_id, number, sha256, snapshot_sha256, content_type, url, source, captured_at,"
+    " first_seen, last_seen) VALUES (:document, 1, :sha, :raw, :type, :url, :source, :at, :at, :at)"
+).bindparams(bindparam("at", type_=UTCDateTime()))
+
+# _document_update's statement for a first version, prebuilt.
+_FIRST_VERSION_DOCUMENT = text(
+    "UPDATE document SET last_checked_at = :at, last_outcome = 'new', last_error = NULL, consecutive_failures = 0,"
+    " failing_since = NULL, etag = :etag, last_modified = :modified,"
+    " page_fingerprint = coalesce(:page, page_fingerprint), fingerprint_sha256 = coalesce(:page_sha, fingerprint_sha256)"
+    " WHERE id = :document"
 ).bindparams(bindparam("at", type_=UTCDateTime()))
 
 
