@@ -18,7 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
@@ -34,7 +34,8 @@ class HostGate(Protocol):
 @dataclass
 class _HostState:
     semaphore: asyncio.Semaphore
-    next_start: float = 0.0  # monotonic time before which no new request to this host may start
+    turn: asyncio.Lock = field(default_factory=asyncio.Lock)
+    next_start: float = float("-inf")  # clock time before which no new request to this host may start
 
 
 class HostLimiter:
@@ -73,12 +74,13 @@ class HostLimiter:
                     yield
 
     async def _wait_turn(self, state: _HostState) -> None:
-        # Claim the next start time before sleeping, so two waiters never take the same turn.
-        now = self._clock()
-        start = max(now, state.next_start)
-        state.next_start = start + self.delay
-        if start > now:
-            await self._sleep(start - now)
+        # One waiter at a time per host, and the next turn counted from the real start: a late wake-up
+        # (a loaded machine) never lets the following request start sooner than `delay` after it.
+        async with state.turn:
+            wait = state.next_start - self._clock()
+            if wait > 0:
+                await self._sleep(wait)
+            state.next_start = self._clock() + self.delay
 
 
 def host_of(url: str) -> str:

@@ -14,6 +14,7 @@ import httpx
 
 from monitor.config import Settings
 from monitor.errors import FetchError
+from monitor.sources.hostpool import HostPoolTransport
 from monitor.sources.hosts import HostGate, HostLimiter, host_of
 
 MAX_REDIRECTS = 10
@@ -51,13 +52,9 @@ class Fetcher:
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             headers={"User-Agent": s.user_agent, "Accept": "text/html,text/plain,text/markdown;q=0.9,*/*;q=0.5"},
-            # No more connections than documents in flight: httpcore checks every pooled connection on
-            # each request, so a larger pool only costs time. Idle ones are kept for as long as a host
-            # lane (jobs/check.py) takes to come back with its next document.
-            limits=httpx.Limits(
-                max_connections=s.concurrency, max_keepalive_connections=s.concurrency, keepalive_expiry=30.0
-            ),
-            transport=self.transport,
+            # One small pool per host (hostpool.py): connections reused by each host's lane, and no
+            # scan of every pooled connection on every request.
+            transport=self.transport or HostPoolTransport(per_host=s.per_host, max_hosts=s.concurrency),
         )
         self._hosts = HostLimiter(s.per_host, s.per_host_delay, outer=self.host_gate)
         return self
