@@ -506,6 +506,8 @@ class Store:
             query = query.where(Change.detected_at >= since)
         if material is not None:
             query = query.where(Change.material == material)
+        if category is not None:  # a JSON list of names: the quoted name is a prefilter in SQL, checked exactly below
+            query = query.where(Change.categories.contains(json.dumps(category)))
         with Session(self.engine) as session:
             rows = list(session.exec(query))
         if category is not None:
