@@ -15,6 +15,7 @@ from datetime import timedelta
 import httpx
 
 from monitor.engine.gate import compare, judge_page
+from monitor.jobs.batch import UnchangedBatch
 from monitor.jobs.pagework import judge_new_page
 from monitor.jobs.workers import Workers, worker_count
 from monitor.text.fingerprint import read_page
@@ -143,13 +144,14 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
     report = RunReport(run_id=run_id, started_at=iso(utcnow()))
     state = store.run_state()
     workers = Workers(worker_count(watchlist.settings.workers, len(documents)))
+    batch = UnchangedBatch(store, run_id)
     try:
         async with Fetcher(watchlist.settings, transport=transport) as fetcher:
 
             async def one(entry: tuple[Vendor, WatchedDocument]) -> None:
                 vendor, doc = entry
                 key = document_key(vendor, doc)
-                result = await _check_one(fetcher, workers, store, run_id, key, doc, state[key])
+                result = await _check_one(fetcher, workers, store, run_id, key, doc, state[key], batch)
                 report.results.append(result)
                 if on_result is not None:
                     on_result(result)
@@ -160,6 +162,7 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
             await run_by_host(documents, lambda e: host_of(e[1].url), settings.per_host, settings.concurrency, one)
     finally:
         workers.close()
+        batch.flush()
     if watchlist.settings.archive_on_change:
         # Evidence of what the page said: Save Page Now, rate-limited; a failure is logged, never fatal.
         changed = [r.url for r in report.results if r.outcome == "changed"]
@@ -174,7 +177,8 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
 
 
 async def _check_one(
-    fetcher: Fetcher, workers: Workers, store: Store, run_id: int, key: str, doc: WatchedDocument, state: DocumentState
+    fetcher: Fetcher, workers: Workers, store: Store, run_id: int, key: str, doc: WatchedDocument, state: DocumentState,
+    batch: UnchangedBatch | None = None,
 ) -> DocumentResult:
     started = time.monotonic()
     deadline = fetcher.settings.document_deadline
@@ -194,7 +198,11 @@ async def _check_one(
         obs = Observation(key, "failed", utcnow(), error=f"internal error: {type(exc).__name__}: {exc}")
     seconds = time.monotonic() - started
     obs = replace(obs, duration_ms=int(seconds * 1000))
-    number = store.record_new(run_id, obs) if obs.outcome == "new" else store.record(run_id, obs)
+    if batch is not None and batch.takes(obs):
+        number = None
+        batch.add(obs)
+    else:
+        number = store.record_new(run_id, obs) if obs.outcome == "new" else store.record(run_id, obs)
     if obs.outcome in ("new", "changed") and number is None:  # an overlapping run stored it first
         obs = replace(obs, outcome="unchanged", comparison=None)
     if obs.outcome == "failed":

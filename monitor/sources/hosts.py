@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
@@ -112,15 +112,15 @@ async def run_by_host(
 ) -> None:
     """`work(item)` for every item: at most `concurrency` at once, at most `per_host` per host at once.
 
-    A lane holds its global slot while it works through its items one after the other, so the
-    bound on items in flight (and so on pages in memory) is `concurrency`, and no slot waits on a
-    busy host.
+    `concurrency` runners take whole lanes and work through each one item after the other: items in
+    flight (and so pages in memory) stay at `concurrency`, no runner waits on a busy host, and the
+    bookkeeping is one task per runner, not one per item or lane.
     """
-    slots = asyncio.Semaphore(concurrency)
+    lanes = deque(host_lanes(items, host, per_host))
 
-    async def lane(chunk: list[T]) -> None:
-        async with slots:
-            for item in chunk:
+    async def runner() -> None:
+        while lanes:
+            for item in lanes.popleft():
                 await work(item)
 
-    await asyncio.gather(*(lane(chunk) for chunk in host_lanes(items, host, per_host)))
+    await asyncio.gather(*(runner() for _ in range(min(concurrency, len(lanes)))))

@@ -261,6 +261,20 @@ class Store:
             "ms": obs.duration_ms, "suspect": None,
         })
 
+    def record_unchanged_many(self, run_id: int, observations: list[Observation]) -> None:
+        """Many plain unchanged checks (no validators, no fingerprint: `_record_plain`'s prebuilt case)
+        in one transaction, each statement run once for all of them."""
+        rows = [
+            {"document": o.document_id, "at": o.checked_at, "run": run_id, "outcome": "unchanged",
+             "status": o.http_status, "error": None, "ms": o.duration_ms, "suspect": None}
+            for o in observations
+        ]
+        with self.engine.begin() as conn:
+            conn.execute(_TOUCH_LATEST, rows)
+            if conn.execute(_TOUCH_DOCUMENT, rows).rowcount != len(rows):
+                raise StoreError("a checked document is not in the database")
+            conn.execute(_INSERT_CHECK, rows)
+
     def run_state(self) -> dict[str, DocumentState]:
         """What a check needs to know of every document before fetching, in one query."""
         latest = (
