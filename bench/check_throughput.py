@@ -768,12 +768,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--repeat", type=int, default=1,
                    help="rounds of the three runs, each from scratch; the table shows the median round (default 1)")
     p.add_argument("--keep", action="store_true", help="keep the work directory (databases, reports) for inspection")
+    p.add_argument("--latency", type=float, default=None, metavar="S",
+                   help="latency mode (bench/latency_mode.py): every response waits S seconds, pages served from "
+                        "--hosts loopback addresses, policy-monitor with its shipped defaults")
+    p.add_argument("--hosts", type=int, default=100, help="latency mode: number of loopback hosts (default 100)")
+    p.add_argument("--scale", default="",
+                   help="latency mode, policy-monitor only: comma-separated N values on N/10 hosts each, first and "
+                        "unchanged runs, wall time and peak RSS (e.g. 1000,3000,10000)")
     args = p.parse_args(argv)
     args.sweep = sorted({int(x) for x in args.memory_sweep.split(",") if x.strip()})
+    args.scale = sorted({int(x) for x in args.scale.split(",") if x.strip()})
     if args.repeat < 1:
         p.error("--repeat must be at least 1")
-    if args.n < 1 or any(x < 1 for x in args.sweep) or max([args.n, *args.sweep]) > 9999:
-        p.error("N must be between 1 and 9999")
+    if args.scale and args.latency is None:
+        p.error("--scale needs --latency")
+    top = 10_000 if args.latency is not None else 9999
+    if args.n < 1 or any(x < 1 for x in args.sweep + args.scale) or max([args.n, *args.sweep, *args.scale]) > top:
+        p.error(f"N must be between 1 and {top}")
+    if not 1 <= args.hosts <= 2000:
+        p.error("--hosts must be between 1 and 2000")
     return args
 
 
@@ -816,6 +829,10 @@ def load_line() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.latency is not None:
+        import latency_mode  # bench/, next to this script
+
+        return latency_mode.main(args)
     WORK.mkdir(exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="throughput-", dir=WORK))
     n = args.n

@@ -20,9 +20,12 @@ from monitor.engine.gate import compare
 from monitor.jobs.observe import Page, accept, observe, persists_as_real
 from monitor.jobs.report import refresh_report
 from monitor.jobs.workers import Workers, analysis_budget, worker_count
+from monitor.jobs.batch import UnchangedBatch
+from monitor.sources.hosts import host_of, run_by_host
 from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, document_key
 from monitor.engine.result import Comparison
 from monitor.errors import ContentError, FetchError, StoreError, UsageError
+from monitor.sources.hosts import host_of, run_by_host
 from monitor.sources.vendor import Fetcher
 from monitor.delivery.notify import DeliveryReport, deliver_pending, raise_operational_events
 from monitor.clock import aware, iso, utcnow
@@ -140,25 +143,35 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
     run = store.check_run(list(by_key))
     run_id = run.run_id
     report = RunReport(run_id=run_id, started_at=iso(utcnow()))
-    # The bound is on whole documents, not just requests, so at most `concurrency` pages are in
-    # memory at once whatever the size of the watchlist.
-    slots = asyncio.Semaphore(watchlist.settings.concurrency)
     state = store.run_state()
     workers = Workers(worker_count(watchlist.settings.workers, len(documents)))
+    # Plain unchanged checks are written many to a transaction; a shared run closes each document's
+    # claim in its own transaction, so it takes the ordinary path.
+    batch = None if run.shared else UnchangedBatch(store, run_id)
     try:
         async with Fetcher(watchlist.settings, transport=transport) as fetcher:
 
             async def one(key: str) -> None:
-                async with slots:
-                    result = await _check_one(fetcher, workers, store, run_id, key, by_key[key][1], state[key])
+                result = await _check_one(fetcher, workers, store, run_id, key, by_key[key][1], state[key], batch)
                 report.results.append(result)
                 if on_result is not None:
                     on_result(result)
 
-            # HOOK(issue 12): every document on SQLite; on PostgreSQL the ones this worker claims.
-            await run.drive(one, watchlist.settings.concurrency)
+            settings = watchlist.settings
+
+            async def by_host() -> None:
+                # The bound is on whole documents, not just requests, so at most `concurrency` pages are
+                # in memory at once whatever the size of the watchlist; per-host lanes keep every slot busy.
+                await run_by_host(list(by_key), lambda key: host_of(by_key[key][1].url), settings.per_host,
+                                  settings.concurrency, one)
+
+            # HOOK(issue 12): every document on SQLite (in per-host lanes); on PostgreSQL the ones this
+            # worker claims.
+            await run.drive(one, settings.concurrency, local=by_host)
     finally:
         workers.close()
+        if batch is not None:
+            batch.flush()
     if watchlist.settings.archive_on_change:
         # Evidence of what the page said: Save Page Now, rate-limited; a failure is logged, never fatal.
         changed = [r.url for r in report.results if r.outcome == "changed"]
@@ -173,7 +186,8 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
 
 
 async def _check_one(
-    fetcher: Fetcher, workers: Workers, store: Store, run_id: int, key: str, doc: WatchedDocument, state: DocumentState
+    fetcher: Fetcher, workers: Workers, store: Store, run_id: int, key: str, doc: WatchedDocument, state: DocumentState,
+    batch: UnchangedBatch | None = None,
 ) -> DocumentResult:
     started = time.monotonic()
     deadline = fetcher.settings.document_deadline
@@ -195,8 +209,14 @@ async def _check_one(
         obs = Observation(key, "failed", utcnow(), error=f"internal error: {type(exc).__name__}: {exc}")
     seconds = time.monotonic() - started
     obs = replace(obs, duration_ms=int(seconds * 1000))
-    # compare: when another writer stored a version first, the change is computed against that one.
-    number = store.record(run_id, obs, compare=partial(compare, kind=doc.kind))
+    if batch is not None and batch.takes(obs):
+        number = None
+        batch.add(obs)  # plain unchanged checks are written many to a transaction
+    elif obs.outcome == "new":
+        number = store.record_new(run_id, obs)  # prebuilt statements, blobs packed by the worker
+    else:
+        # compare: when another writer stored a version first, the change is computed against that one.
+        number = store.record(run_id, obs, compare=partial(compare, kind=doc.kind))
     if obs.outcome in ("new", "changed") and number is None:  # an overlapping run stored it first
         obs = replace(obs, outcome="unchanged", comparison=None)
     if obs.outcome == "failed":
@@ -256,6 +276,7 @@ async def _observe(
         comparison=comparison,
         reverts_to=reverts_to,
         base_sha256=state.latest_sha256,
+        packed=verdict.packed,
         **common,
     )
 

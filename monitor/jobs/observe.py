@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from monitor.engine.gate import compare, judge_page
 from monitor.engine.result import Comparison
+from monitor.jobs.pagework import judge_new_page
 from monitor.jobs.workers import Workers, describe_page, describe_text
+from monitor.store.blobs import Packed
 from monitor.text.fingerprint import read_page
 from monitor.text.quality import Problem
 
@@ -47,6 +49,7 @@ class Verdict:
     fingerprint: str
     problem: Problem | None = None  # held back by the quality gate
     comparison: Comparison | None = None  # previous → text, when there was a previous text
+    packed: tuple[Packed, ...] = ()  # a first version's text and page, compressed by the worker
 
     @property
     def suspect(self) -> bool:
@@ -92,7 +95,11 @@ async def observe(
     )
     if text is None:  # the previous version's very text
         return Verdict(True, None, text_sha, fingerprint)
-    problem, comparison = await workers.run(judge_page, text, load_previous(), page.kind, **budget, about=describe_text(text))
+    previous = load_previous()
+    if previous is None:  # a first version: the worker also packs its blobs, off the event loop
+        (problem, packed) = await workers.run(judge_new_page, text, page.body, page.kind, **budget, about=describe_text(text))
+        return Verdict(False, text, text_sha, fingerprint, problem, None, packed)
+    problem, comparison = await workers.run(judge_page, text, previous, page.kind, **budget, about=describe_text(text))
     return Verdict(False, text, text_sha, fingerprint, problem, comparison)
 
 

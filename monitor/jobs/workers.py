@@ -32,7 +32,7 @@ log = logging.getLogger("monitor.jobs.workers")
 WORKER_MEMORY = 1536 * 1024 * 1024
 STARTUP_DEADLINE = 60.0  # seconds for a worker to come up, on a loaded machine
 # What the forkserver imports once, so each worker forks with the core already loaded.
-_PRELOAD = ["monitor.text.fingerprint", "monitor.engine.gate"]
+_PRELOAD = ["monitor.text.fingerprint", "monitor.engine.gate", "monitor.jobs.pagework"]
 
 
 class AnalysisTimeout(ContentError):

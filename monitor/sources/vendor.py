@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import httpx
 
 from monitor.config import Settings
 from monitor.errors import FetchError
+from monitor.sources.hostpool import HostPoolTransport
+from monitor.sources.hosts import HostGate, HostLimiter, host_of
 
 from monitor.sources.http import (
     RetryPolicy,
@@ -50,8 +50,9 @@ class Fetcher:
 
     settings: Settings
     transport: httpx.AsyncBaseTransport | None = None  # injectable for unit tests
+    host_gate: HostGate | None = None  # a second gate per host, e.g. shared by several workers
     _client: httpx.AsyncClient | None = field(default=None, init=False)
-    _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict, init=False)
+    _hosts: HostLimiter | None = field(default=None, init=False)
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -59,13 +60,13 @@ class Fetcher:
             timeout=s.timeout,
             user_agent=s.user_agent,
             accept="text/html,text/plain,text/markdown;q=0.9,*/*;q=0.5",
-            # No more connections than documents in flight: httpcore checks every pooled connection on
-            # each request, so a larger pool only costs time.
             max_connections=s.concurrency,
             max_keepalive_connections=s.concurrency,
-            transport=self.transport,
+            # One small pool per host (hostpool.py): connections reused by each host's lane, and no
+            # scan of every pooled connection on every request.
+            transport=self.transport or HostPoolTransport(per_host=s.per_host, max_hosts=s.concurrency),
         )
-        self._hosts = defaultdict(lambda: asyncio.Semaphore(s.per_host))
+        self._hosts = HostLimiter(s.per_host, s.per_host_delay, outer=self.host_gate)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -116,9 +117,8 @@ class Fetcher:
 
     async def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult | str:
         """The answer, or the URL a redirect points to."""
-        assert self._client is not None, "use Fetcher as an async context manager"
-        host = urlsplit(url).hostname or ""
-        async with self._hosts[host]:
+        assert self._client is not None and self._hosts is not None, "use Fetcher as an async context manager"
+        async with self._hosts.slot(host_of(url)):
             try:
                 async with self._client.stream("GET", url, headers=headers) as response:
                     if response.status_code in REDIRECT_STATUSES:

@@ -42,11 +42,15 @@ class CheckRun:
         self.shared = store.backend.shared
         self.checked = 0
 
-    async def drive(self, check_one: Callable[[str], Awaitable[None]], concurrency: int) -> None:
-        """Check this process's documents; a database fault (disk full...) fails the run with its one line."""
+    async def drive(self, check_one: Callable[[str], Awaitable[None]], concurrency: int,
+                    local: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Check this process's documents; a database fault (disk full...) fails the run with its one line.
+
+        Not shared (SQLite), `local()` checks them all when given (the job's own scheduling, e.g. per-host
+        lanes), else every document at once."""
         try:
             if not self.shared:
-                await asyncio.gather(*(check_one(key) for key in self.keys))
+                await (local() if local is not None else asyncio.gather(*(check_one(key) for key in self.keys)))
                 return
             heartbeat = asyncio.create_task(self._beat())
             try:

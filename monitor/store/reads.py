@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import zlib
 from datetime import datetime
 
@@ -88,6 +90,8 @@ class ReadsMixin:
             query = query.where(m.Change.detected_at >= since)
         if material is not None:
             query = query.where(m.Change.material == material)
+        if category is not None:  # a JSON list of names: the quoted name is a prefilter in SQL, checked exactly below
+            query = query.where(m.Change.categories.contains(json.dumps(category)))
         with self._read() as session:
             rows = [to_record(r.Change, row) for row in session.exec(query)]
         if category is not None:

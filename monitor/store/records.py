@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from monitor.clock import aware
 from monitor.engine.result import Comparison
 from monitor.errors import EXIT_USAGE, StoreError
+from monitor.store.blobs import Packed
 
 
 class NotFound(StoreError):
@@ -75,6 +76,7 @@ class Observation:
     suspect_kind: str | None = None  # ... and the gate's kind of problem (outage, bot_wall, truncated...)
     reverts_to: int | None = None  # the text is that of this earlier version: a flip back, not news
     fingerprint: tuple[str, str] | None = None  # (page fingerprint, sha256 of its text) after a full read
+    packed: tuple[Packed, ...] = ()  # text, then raw page, already packed by a worker (record_new)
     base_sha256: str | None = None  # the text `comparison` was computed against (the latest version then)
 
 

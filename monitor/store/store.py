@@ -32,6 +32,7 @@ from monitor.store.captures import CapturesMixin
 from monitor.store.claims import LEASE_SECONDS, ClaimsMixin
 from monitor.store.models import Check, Document, Run, SchemaInfo, Version
 from monitor.store.outbox import OutboxMixin
+from monitor.store.fast import FastPathMixin
 from monitor.store.reads import ReadsMixin
 from monitor.store.reviews import ReviewMethods
 from monitor.store.records import (  # noqa: F401 - the store's API: callers import records from here
@@ -46,7 +47,7 @@ from monitor.store.urls import backend_for
 sha256 = sql.sha256  # kept importable from here (jobs hash texts the way the store keys blobs)
 
 
-class Store(ReadsMixin, CapturesMixin, OutboxMixin, ClaimsMixin, ReviewMethods):
+class Store(ReadsMixin, CapturesMixin, OutboxMixin, ClaimsMixin, ReviewMethods, FastPathMixin):
     def __init__(self, engine: Engine, backend=None) -> None:  # noqa: ANN001 - a backend from urls.py
         self.engine = engine
         self.backend = backend

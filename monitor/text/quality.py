@@ -101,8 +101,8 @@ def assess(text: str, previous: str | None = None) -> Problem | None:
             for phrase in phrases:
                 if phrase in lowered:
                     return Problem(kind, f"the page says {phrase!r} and holds only {len(text)} characters")
-    sentences = len(_SENTENCE_END.findall(text))
-    if sentences < MIN_SENTENCES and len(text) < SHORT_PAGE:
+    # Counting sentences is a regex over the whole text: only a short page needs it.
+    if len(text) < SHORT_PAGE and (sentences := len(_SENTENCE_END.findall(text))) < MIN_SENTENCES:
         return Problem("empty", f"only {sentences} sentences in {len(text)} characters")
     if previous:
         if len(text) < TRUNCATED_RATIO * len(previous):
