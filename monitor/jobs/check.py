@@ -21,7 +21,6 @@ from monitor.jobs.observe import Page, accept, observe, persists_as_real
 from monitor.jobs.report import refresh_report
 from monitor.jobs.workers import Workers, analysis_budget, worker_count
 from monitor.jobs.batch import UnchangedBatch
-from monitor.sources.hosts import host_of, run_by_host
 from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, document_key
 from monitor.engine.result import Comparison
 from monitor.errors import ContentError, FetchError, StoreError, UsageError

@@ -1,13 +1,13 @@
-"""Rendering a Comparison for people: plain text, markdown (chat), HTML (e-mail) and rich (terminal).
+"""Rendering a Comparison in a terminal: plain text (no colour, a pipe) and rich (colour).
 
-All four share one selection and order (`select`): material clauses first, then minor ones, then
+Chat and e-mail are messages.py's (text, markdown, HTML per channel); the web report is monitor/report's.
+Both terminal forms share one selection and order (`select`): material clauses first, then minor ones, then
 cosmetic ones only with `show_all`; hidden cosmetic edits are summed up in one line, and clauses past
 `max_clauses` in an "and N more changes" line. A clause is shown whole or not at all.
 
 Every clause shows its before and after with the changed words marked (the word diff is recomputed from
-`old`/`new`, so renderers never parse the marker string). Vendor text is data, never markup: markdown
-output escapes it, HTML output entity-escapes it (both through render/markup.py, the one escaper, which
-also drops bidi controls and defuses mentions), rich output appends it as plain `Text`.
+`old`/`new`, so renderers never parse the marker string). Vendor text is data, never markup: bidi
+controls are dropped (render/markup.py, the one escaper), and rich output appends it as plain `Text`.
 
     >>> from monitor.engine.result import ClauseChange, Comparison
     >>> c = ClauseChange("modified", "Sale", "We never sell data.", "We sell data.", "", ("sale",),
@@ -29,9 +29,9 @@ from rich.text import Text
 
 from monitor.engine import worddiff
 from monitor.engine.result import RANK, ClauseChange, Comparison
-from monitor.render.markup import escape_html, escape_markdown, strip_bidi
+from monitor.render.markup import strip_bidi
 
-__all__ = ["escape_markdown", "print_comparison", "render_html", "render_markdown", "render_rich", "render_text"]
+__all__ = ["print_comparison", "render_rich", "render_text", "select"]
 
 
 @dataclass(frozen=True)
@@ -122,76 +122,6 @@ def render_text(cmp: Comparison, show_all: bool = False, max_clauses: int | None
 
 
 # --- markdown -----------------------------------------------------------------------------------
-
-def _md_runs(runs: list[tuple[bool, str]], mark: str) -> str:
-    out = []
-    for changed, t in runs:
-        core = t.strip()
-        lead = " " if t[:1].isspace() else ""
-        trail = " " if t[-1:].isspace() and core else ""
-        if changed and core:
-            out.append(f"{lead}{mark}{escape_markdown(core)}{mark}{trail}")
-        else:
-            out.append(f"{lead}{escape_markdown(core)}{trail}" if core else lead)
-    return "".join(out)
-
-
-def render_markdown(
-    cmp: Comparison, show_all: bool = False, max_clauses: int | None = 10, title: str | None = None
-) -> str:
-    """Markdown for chat: removed words ~~struck~~, added words **bold**; vendor text escaped."""
-    sel = select(cmp, show_all, max_clauses)
-    lines = [f"**{escape_markdown(title)}**"] if title else []
-    lines.append(escape_markdown(_headline(cmp)) if cmp.clauses else f"No change: {escape_markdown(cmp.reason)}")
-    for c in sel.shown:
-        where = f" in _{escape_markdown(c.section)}_" if c.section else ""
-        reason = escape_markdown(f"{_tags(c.categories, c.direction)}: {c.reason}")
-        lines += ["", f"{escape_markdown(_label(c))}{where}{reason}"]
-        before, after = _sides(c)
-        if before is not None:
-            lines.append(f"> before: {_md_runs(before, '~~')}")
-        if after is not None:
-            lines.append(f"> after: {_md_runs(after, '**')}")
-    footer = _footer(sel, "")
-    return "\n".join(lines + ([""] if footer else []) + [escape_markdown(f) for f in footer])
-
-
-# --- HTML ---------------------------------------------------------------------------------------
-
-
-def _esc(text: str) -> str:
-    return escape_html(text, collapse=False)
-
-
-def _html_runs(runs: list[tuple[bool, str]], tag: str) -> str:
-    return "".join(f"<{tag}>{_esc(t)}</{tag}>" if ch else _esc(t) for ch, t in runs)
-
-
-def render_html(
-    cmp: Comparison, show_all: bool = False, max_clauses: int | None = 25, title: str | None = None
-) -> str:
-    """An HTML fragment for e-mail: changed words in <del>/<ins>; all vendor text html-escaped."""
-    sel = select(cmp, show_all, max_clauses)
-    parts = [f"<h2>{_esc(title)}</h2>"] if title else []
-    headline = _headline(cmp) if cmp.clauses else f"No change: {cmp.reason}"
-    parts.append(f"<p><strong>{_esc(headline)}</strong></p>")
-    for c in sel.shown:
-        where = f" in <em>{_esc(c.section)}</em>" if c.section else ""
-        tags = _esc(_tags(c.categories, c.direction))
-        head = f"{_esc(_label(c))}{where}{tags}: {_esc(c.reason)}"
-        parts.append(f'<div class="clause {_esc(c.severity)}">')
-        parts.append(f"<p>{head}</p>")
-        before, after = _sides(c)
-        if before is not None:
-            parts.append(f"<p>before: {_html_runs(before, 'del')}</p>")
-        if after is not None:
-            parts.append(f"<p>after: {_html_runs(after, 'ins')}</p>")
-        parts.append("</div>")
-    parts += [f"<p><em>{_esc(f)}</em></p>" for f in _footer(sel, "")]
-    return "\n".join(parts)
-
-
-# --- rich ---------------------------------------------------------------------------------------
 
 _SEVERITY_STYLE = {"material": "bold red", "minor": "yellow", "noise": "dim"}
 

@@ -94,6 +94,12 @@ _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,10})$")
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
 
 
+def is_pdf(raw: bytes, content_type: str | None = None) -> bool:
+    """A PDF by its bytes or its media type: the one test the reader and the fingerprint share."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return raw.startswith(b"%PDF-") or _MEDIA_TYPES.get(media) == "pdf"
+
+
 def detect_format(content_type: str | None, name: str = "", head: str = "") -> str:
     """'html' | 'markdown' | 'text' | 'pdf': media type, else file/URL extension, else sniffing.
 

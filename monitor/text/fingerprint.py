@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from monitor.text.decode import decode_body, detect_format
+from monitor.text.decode import decode_body, detect_format, is_pdf
 from monitor.text.extract import drop_tree, parse_html
 from monitor.text.reader import page_text
 
@@ -39,7 +39,7 @@ def fingerprint(raw: bytes, content_type: str | None, name: str, select: str | N
 def _volatile_free_tree(raw, content_type, name, select, remove):  # noqa: ANN001, ANN202
     # A selector aimed at a dropped element would make its content count: no shortcut then.
     selectors = " ".join([select or "", *remove]).lower()
-    if raw.startswith(b"%PDF-") or any(tag in selectors for tag in (*_VOLATILE_TAGS, "meta")):
+    if is_pdf(raw, content_type) or any(tag in selectors for tag in (*_VOLATILE_TAGS, "meta")):
         return None
     decoded = decode_body(raw, content_type)
     if detect_format(content_type, name, decoded[:1024]) != "html":

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from monitor.errors import ContentError
-from monitor.text.decode import decode_body, detect_format
+from monitor.text.decode import decode_body, detect_format, is_pdf
 from monitor.text.extract import extract_text
 from monitor.text.normalize import normalize_text
 
@@ -26,7 +26,7 @@ def page_text(
     remove: Sequence[str] = (),
 ) -> str:
     """The normalized text of one page; raises ContentError when there is no usable text."""
-    if raw.startswith(b"%PDF-") or (content_type or "").split(";")[0].strip().lower() == "application/pdf":
+    if is_pdf(raw, content_type):
         text = normalize_text(pdf_text(raw, name))
     else:
         decoded = decode_body(raw, content_type)
