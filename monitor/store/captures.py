@@ -11,7 +11,7 @@ from monitor.engine.result import Comparison
 from monitor.store.models import ArchiveCapture, Change, Outbox, Version
 from monitor.store.records import CaptureRecord, Observation
 from monitor.store.reviews import shift_reviews
-from monitor.store.sql import add_change, put_blob, sha256, text_in
+from monitor.store.sql import add_change, add_version, sha256, text_in
 
 
 class CapturesMixin:
@@ -77,15 +77,7 @@ class CapturesMixin:
             return "duplicate", nxt.number
         number = prev.number + 1 if prev else 1
         events = self._shift_up(session, obs.document_id, number, after) if nxt is not None else []
-        put_blob(session, obs.text.encode("utf-8"))
-        raw_sha = put_blob(session, obs.raw) if obs.raw is not None else None
-        session.add(
-            Version(
-                document_id=obs.document_id, number=number, sha256=text_sha, snapshot_sha256=raw_sha,
-                content_type=obs.content_type, url=obs.url or "", source=obs.source,
-                captured_at=moment, first_seen=moment, last_seen=moment,
-            )
-        )
+        add_version(session, obs, number)
         session.flush()
         if prev is not None:
             add_change(session, obs.document_id, prev.number, number, compare(text_in(session, prev.sha256), obs.text), moment, obs.notify)

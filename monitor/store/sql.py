@@ -95,6 +95,23 @@ def add_change(
     return change
 
 
+def add_version(session: Session, obs: Observation, number: int) -> str:
+    """Version `number` of the document from an observation, its text and raw page stored as blobs
+    (live checks and archived captures alike; the captured moment is `obs.checked_at`)."""
+    assert obs.text is not None
+    text_sha = put_blob(session, obs.text.encode("utf-8"))
+    raw_sha = put_blob(session, obs.raw) if obs.raw is not None else None
+    moment = obs.checked_at
+    session.add(
+        Version(
+            document_id=obs.document_id, number=number, sha256=text_sha, snapshot_sha256=raw_sha,
+            content_type=obs.content_type, url=obs.url or "", source=obs.source,
+            captured_at=moment, first_seen=moment, last_seen=moment,
+        )
+    )
+    return text_sha
+
+
 def put_blob(session: Session, data: bytes) -> str:
     digest = sha256(data)
     if session.get(Blob, digest) is None:

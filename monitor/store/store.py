@@ -271,17 +271,8 @@ class Store(ReadsMixin, CapturesMixin, OutboxMixin, ClaimsMixin, ReviewMethods, 
         return None
 
     def _add_version(self, session: Session, obs: Observation, latest_number: int | None) -> int:
-        assert obs.text is not None
-        text_sha = sql.put_blob(session, obs.text.encode("utf-8"))
-        raw_sha = sql.put_blob(session, obs.raw) if obs.raw is not None else None
         number = (latest_number + 1) if latest_number else 1
-        session.add(
-            Version(
-                document_id=obs.document_id, number=number, sha256=text_sha, snapshot_sha256=raw_sha,
-                content_type=obs.content_type, url=obs.url or "", source=obs.source,
-                captured_at=obs.checked_at, first_seen=obs.checked_at, last_seen=obs.checked_at,
-            )
-        )
+        sql.add_version(session, obs, number)
         if latest_number is not None and obs.comparison is not None:
             sql.add_change(
                 session, obs.document_id, latest_number, number, obs.comparison, obs.checked_at,
