@@ -23,12 +23,13 @@ from monitor.sources.archive import Archive, ArchiveBlocked, ArchiveRefused, Cap
 from monitor.sources.cdx import Capture
 from monitor.config import Vendor, WatchedDocument, Watchlist, document_key
 from monitor.engine.gate import compare
+from monitor.engine.result import Comparison
 from monitor.jobs.observe import Page, Verdict, observe
 from monitor.errors import ArchiveError, ContentError, StoreError
 from monitor.delivery.notify import DeliveryReport, deliver_pending
 from monitor.jobs.check import register, select_documents
 from monitor.jobs.report import refresh_report
-from monitor.jobs.workers import AnalysisTimeout, Workers, analysis_budget, worker_count
+from monitor.jobs.workers import AnalysisTimeout, Workers, analysis_budget, describe_text, worker_count
 from monitor.clock import aware, iso, utcnow
 from monitor.store.store import CaptureRecord, Observation, Store, sha256
 
@@ -276,7 +277,7 @@ class _Importer:
             log.exception("unexpected error importing %s capture %s", self.key, capture.timestamp)
             return [(capture, "failed", f"internal error: {type(exc).__name__}: {exc}")]
         if not verdict.suspect:
-            return self._reject_held("a later capture passed the gate") + [self._import(capture, memento, verdict)]
+            return self._reject_held("a later capture passed the gate") + [await self._import(capture, memento, verdict)]
         if not verdict.may_persist:
             return [self._skip(capture, f"quality: {verdict.problem}")]
         outcomes = []
@@ -285,7 +286,7 @@ class _Importer:
         self.held.append(_Held(capture, memento, verdict))
         if len(self.held) >= self.needed:  # confirmed: the policy really changed this way
             held, self.held = self.held, []
-            outcomes += [self._import(h.capture, h.memento, h.verdict) for h in held]
+            outcomes += [await self._import(h.capture, h.memento, h.verdict) for h in held]
         return outcomes
 
     def finish(self) -> list[Outcome]:
@@ -296,25 +297,46 @@ class _Importer:
         held, self.held = self.held, []
         return [self._skip(h.capture, f"quality: {h.verdict.problem} ({why})", held=not for_good) for h in held]
 
-    def _import(self, capture: Capture, memento: Memento, verdict: Verdict) -> Outcome:
+    async def _import(self, capture: Capture, memento: Memento, verdict: Verdict) -> Outcome:
         obs = Observation(
             self.key, "new", capture.captured_at, text=verdict.text, raw=memento.body, content_type=memento.content_type,
             url=f"{self.archive.base}/{capture.timestamp}/{capture.original}",  # the memento a person can open
             source="archive", notify=self.options.notify,
         )
+        try:
+            compare_neighbours = await self._comparisons(capture.captured_at, verdict)
+        except AnalysisTimeout as exc:  # slow now: tried again on the next backfill
+            return capture, "failed", str(exc)
         record = CaptureRecord(self.key, capture.timestamp, capture.captured_at, "imported", capture.digest)
-        outcome, _number = self.store.record_capture(self.run_id, record, obs, self._compare)
+        outcome, _number = self.store.record_capture(self.run_id, record, obs, compare_neighbours)
         self.timeline.add(capture.captured_at, verdict.text)  # imported or duplicate: from here on, this is the text
         return capture, outcome, ""
 
-    def _compare(self, old: str, new: str):  # noqa: ANN202 - a Comparison; the store calls it for neighbours
-        return compare(old, new, self.doc.kind)
+    async def _comparisons(self, moment: datetime, verdict: Verdict) -> Callable[[str, str], Comparison]:
+        """The store compares a capture with the versions around it; both comparisons are made here
+        first, in the workers and within the analysis budget (the one before came with the verdict),
+        so the store's transaction only looks them up."""
+        made: dict[tuple[str, str], Comparison] = {}
+        before, after = self.timeline.text_before(moment), self.timeline.text_after(moment)
+        if before is not None and verdict.comparison is not None:
+            made[(_sha(before), verdict.text_sha)] = verdict.comparison
+        if after is not None:
+            budget = analysis_budget(self.archive.settings)
+            made[(verdict.text_sha, _sha(after))] = await self.workers.run(
+                compare, verdict.text, after, self.doc.kind, **budget, about=describe_text(verdict.text)
+            )
+
+        def compare_neighbours(old: str, new: str) -> Comparison:
+            found = made.get((_sha(old), _sha(new)))
+            return found if found is not None else compare(old, new, self.doc.kind)  # a neighbour we did not foresee
+
+        return compare_neighbours
 
     def _skip(self, capture: Capture, reason: str, held: bool = False) -> Outcome:
         """Recorded as skipped; a `held` one (it may yet prove real) is judged again by the next backfill."""
         stored = "held" if held else "skipped"
         record = CaptureRecord(self.key, capture.timestamp, capture.captured_at, stored, capture.digest, reason)
-        self.store.record_capture(self.run_id, record, None, self._compare)
+        self.store.record_capture(self.run_id, record, None, lambda old, new: compare(old, new, self.doc.kind))
         return capture, "skipped", reason
 
 
@@ -337,10 +359,19 @@ class _Timeline:
             self._cached = (sha, self.store.text(sha))
         return self._cached[1]
 
+    def text_after(self, moment: datetime) -> str | None:
+        """The text of the first version after `moment` (not cached: asked once per imported capture)."""
+        index = bisect.bisect_right(self.versions, moment, key=_moment)
+        return self.store.text(self.versions[index][1]) if index < len(self.versions) else None
+
     def add(self, moment: datetime, text: str) -> None:
         digest = sha256(text.encode("utf-8"))
         bisect.insort(self.versions, (moment, digest), key=_moment)
         self._cached = (digest, text)
+
+
+def _sha(text: str) -> str:
+    return sha256(text.encode("utf-8"))
 
 
 def _moment(entry: tuple[datetime, str]) -> datetime:
