@@ -171,6 +171,11 @@ def test_review_is_recorded_shown_and_filters_changes(tmp_path, server):
     h.cli("review", "evil/privacy@2", "--status", "dismissed", "--by", "bob")
     left = h.cli.json("changes", "--unreviewed")
     assert [(c["document"], c["to_version"]) for c in left] == [("acme/privacy", 3)]
+    assert left[0]["review"] is None
+    decided = {(c["document"], c["to_version"]): c["review"] for c in h.cli.json("changes")}
+    assert decided[("acme/privacy", 2)]["status"] == "reviewed" and decided[("acme/privacy", 2)]["by"] == "alice"
+    assert decided[("evil/privacy", 2)]["status"] == "dismissed"
+    assert "reviewed by alice: legal: fine" in h.cli("changes", "acme/privacy").stdout
     # The report was refreshed by `review`: the change page shows the state and the note, escaped.
     page = next(p for p in (tmp_path / "site/acme/privacy/changes").glob("*.html") if "version 1 → 2" in p.read_text())
     review = html.parse(str(page)).find(".//dd[@class='review']")

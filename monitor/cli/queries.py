@@ -126,9 +126,14 @@ def changes(
         }
         for c in store.changes(document, since=since.replace(tzinfo=timezone.utc) if since else None, material=True if material else None, category=category)
     ]
+    decided = store.reviews(document)
+    for row in rows:  # the latest decision is the change's review state; every decision is kept
+        latest = (decided.get((row["document"], row["to_version"])) or [None])[-1]
+        row["review"] = None if latest is None else {
+            "status": latest.status, "by": latest.decided_by, "at": iso(latest.decided_at), "note": latest.note,
+        }
     if unreviewed:
-        decided = store.reviews()
-        rows = [r for r in rows if (r["document"], r["to_version"]) not in decided]
+        rows = [r for r in rows if r["review"] is None]
     if as_json:
         print_json(rows)
         return
@@ -143,6 +148,8 @@ def changes(
             f"{row['severity']}  [{categories}]"
         )
         typer.echo(f"    {row['reason']}")
+        if row["review"]:
+            typer.echo(f"    {row['review']['status']} by {row['review']['by']}" + (f": {row['review']['note']}" if row["review"]["note"] else ""))
         if row["objection_deadline"]:
             typer.echo(f"    object by {row['objection_deadline']}")
 
