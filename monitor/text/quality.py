@@ -181,7 +181,8 @@ def _ends_in_table(text: str) -> bool:
     return bool(lines) and lines[-1].startswith("|") and lines[-1].endswith("|")
 
 
-_ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+# No lazy title before optional trailing runs: "# a" + 50,000 spaces + "b" stays linear.
+_ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})[ \t]+(\S.*)$")
 _SETEXT_RULE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 
 
@@ -196,7 +197,7 @@ def _sections(text: str) -> list[tuple[int, str, str]]:
         if atx or setext:
             if setext and out and out[-1][2]:
                 out[-1][2].pop()  # the title line was read as text of the section before
-            title = atx.group(2) if atx else prev
+            title = atx.group(2).rstrip(" \t#") if atx else prev
             level = len(atx.group(1)) if atx else (1 if setext.group(1)[0] == "=" else 2)
             out.append((level, _flat(title), []))
         elif out and line.strip():
