@@ -159,3 +159,28 @@ def test_docstring_examples_run(module: str, monkeypatch: pytest.MonkeyPatch) ->
     mod = importlib.import_module(f"monitor.{module}")
     result = doctest.testmod(mod)
     assert result.attempted and not result.failed
+
+
+def _tracker_page(names: list[str]) -> str:
+    """A list of ad partners as sibling headings, one name each, the same short pointer under each."""
+    entries = "\n\n".join(f"### {n}\n\nMore about this partner is on its own site." for n in names)
+    return ("# Your data\n\nWe collect your name and email address to run the service.\n\n"
+            "## Advertising partners that track your visits\n\nWith your consent these partners set cookies "
+            "to measure and target advertising.\n\n" + entries + "\n\n## Contact\n\nWrite to us at the address below.\n")
+
+
+def test_a_new_party_in_a_list_of_named_parties_is_material_and_quoted():
+    before = ["Northwind Ads", "Blue Heron Media", "Quillstone", "Orbit Metrics"]
+    cmp = compare(_tracker_page(before), _tracker_page(before[:2] + ["Kestrel Exchange"] + before[2:]))
+    assert cmp.material and "tracking_ads" in cmp.categories and "sharing" in cmp.categories
+    assert "'Kestrel Exchange'" in cmp.reason and cmp.direction == "expands"
+    dropped = compare(_tracker_page(before), _tracker_page(before[1:]))
+    assert dropped.material and "'Northwind Ads' no longer named" in dropped.reason
+
+
+def test_topic_headings_and_lists_of_people_are_not_parties():
+    page = "# Privacy Policy\n\n" + "\n\n".join(f"## {n}\n\nWrote the article on our blog." for n in
+                                                   ["Ada Byron", "Carl Linna", "Dora Ames", "Emil Frost"])
+    assert not compare(page, page + "\n\n## Finn Olsen\n\nWrote the article on our blog.\n").material
+    topics = _tracker_page(["Northwind Ads", "Blue Heron Media", "Quillstone"])
+    assert not compare(topics, topics.replace("## Contact", "### Your Rights\n\nSee below.\n\n## Contact")).material
