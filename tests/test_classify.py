@@ -111,3 +111,22 @@ def test_a_new_practice_term_stays_material_when_the_other_side_never_named_it()
 
     terms = {"old": Counter(document_terms("We collect your name.")), "new": Counter(document_terms(new))}
     assert judge("added", None, new, "Information we collect", terms).severity == "material"
+
+
+def test_words_of_a_url_state_no_practice():
+    old = "Join the launch webinar](https://example.test/webinars/register/?utm_content=Video&src=mail)"
+    new = "Watch the recording any time](https://example.test/webinars/ondemand/)"
+    assert judge("modified", old, new).severity == "minor"
+
+
+def test_a_renamed_link_label_is_not_a_changed_promise():
+    old = "You can opt out of such sharing with the “Do Not Sell or Share My Personal Information” link below."
+    new = "You can opt out of such sharing with the “Your Privacy Choices” link below."
+    assert judge("modified", old, new).severity == "minor"
+    assert judge("modified", "We do not sell your personal information.", "We may sell your personal information.").severity == "material"
+
+
+def test_a_sentence_that_only_points_elsewhere_is_minor():
+    v = judge("removed", "For further information on our advertising partner services, see here.", None, "Partners")
+    assert v.severity == "minor" and v.reason.startswith("pointer to another page")
+    assert judge("removed", "We share your browsing history with advertising partners.", None, "Partners").severity == "material"

@@ -184,3 +184,15 @@ def test_topic_headings_and_lists_of_people_are_not_parties():
     assert not compare(page, page + "\n\n## Finn Olsen\n\nWrote the article on our blog.\n").material
     topics = _tracker_page(["Northwind Ads", "Blue Heron Media", "Quillstone"])
     assert not compare(topics, topics.replace("## Contact", "### Your Rights\n\nSee below.\n\n## Contact")).material
+
+
+def test_a_cookie_banner_captured_above_the_policy_is_noise(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()  # the real classifier would call the banner's cookie sentences material
+    body = "# Privacy Policy\n\n## Cookies\n\nWe use cookies to keep you signed in and to count visits.\n"
+    banner = ("This site uses cookies to make the service work and to improve your experience.\n\n"
+              "By clicking OK or continuing to browse, you agree that we may set these cookies.\n\nOK\n\n")
+    cmp = compare(banner + body, body)
+    assert not cmp.material and any(c.reason == "cookie banner captured with the page" for c in cmp.clauses)
+    # the same words inside the policy are the policy
+    assert compare(body, body.replace("count visits.", "count visits. By clicking OK you agree that we may set "
+                                      "advertising cookies that track you across sites.")).material

@@ -40,6 +40,13 @@ _CAT_CONTACT = re.compile(lx.CATEGORY_TERMS["scope_contact"])  # "@", "[at]": no
 _CAT_SECTION = {c: re.compile(p) for c, p in lx.SECTION_TERMS.items()}
 _PURPOSE_CAT = {name: cat for name, (cat, _) in lx.PURPOSES.items()}
 _BOILER = re.compile(lx.BOILERPLATE)
+# A sentence that only sends the reader elsewhere ("For more information on our ad services, see here.")
+# names a topic; what is done with data is stated on the page it points to, compared there.
+_POINTER = re.compile(
+    r"(?:for (?:further|more|additional) (?:information|details)|to (?:learn|find out|read) more|more information)"
+    r"\b[^.;!?]{0,200}?\b(?:see|visit|read|refer to|navigate|go to|click|available|found)\b[^.;!?]{0,80}"
+    r"(?:\bhere|\bbelow|\bpage|\bpolicy|\bnotice|\bsite)\W*$"
+)
 _HOLE = re.compile(r"\s[,.;:)](?!\w)|\(\s*\)|\s{2,}")
 _WORD = re.compile(r"\w+")
 _END = re.compile(r"[.!;:)\]\"']$")
@@ -399,6 +406,8 @@ def _judge_clause(added: bool, raw: str, section: str, terms: Terms | None = Non
     listed = added and section_cats & {"collection", "sharing", "tracking_ads"} and (f.data or f.recipients)
     if _label_like(f.text) and not listed:
         return _minor(raw, section, f"heading or label {verb}")
+    if _POINTER.match(f.text) and not f.negated and f.text.count(". ") == 0:
+        return _minor(raw, section, f"pointer to another page {verb}")
     signals, moved = _unmoved(_clause_signals(f, raw, added, section_cats), terms)
     if not signals and moved:
         return _minor(raw, section, _moved_reason(moved))

@@ -25,12 +25,15 @@ _LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)")
 _MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|^#+[ \t]*|^[ \t]*(?:[*+-]|\d+\.)[ \t]+|`", re.M)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - ", "\u00a0": " "})
 _SPACE = re.compile(r"\s+")
+# What is left of a link whose text began in another clause ("...](https://x/?utm_content=Video)") and
+# bare addresses: the words of a URL state no practice ("video", "ads" in a tracking parameter).
+_URL = re.compile(r"\]?\(?\b(?:https?://|www\.)(?:[^\s()\[\]]*[^\s()\[\].,;:!?])?\)?")
 
 
 @lru_cache(maxsize=4096)
 def strip_markdown(text: str) -> str:
     """Light markdown out, case kept: `[text](url)` → text, emphasis and list markers dropped."""
-    text = _LINK.sub(r"\1", text)
+    text = _URL.sub(" ", _LINK.sub(r"\1", text))
     return _SPACE.sub(" ", _MARKUP.sub("", text.translate(_QUOTES))).strip()
 
 
@@ -197,9 +200,16 @@ def _ages(text: str) -> dict[int, str]:
     return found
 
 
+# A quoted Title Case run is the name of a link or button ("the “Do Not Sell or Share My Personal
+# Information” link"): renaming it changes a label, not what the sentence around it says is done.
+_UI_LABEL = re.compile(
+    r"[“\"][A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|or|and|of|to|the|a|my|for|in|on)){1,9}[ \t]*[”\"]"
+)
+
+
 def features(text: str) -> Features:
     """Reduce one clause (raw, may carry markdown) to the features the judgement compares."""
-    t = normalize(text)
+    t = normalize(_UI_LABEL.sub("the link", text))
     f = Features(t)
     f.negated, f.affirmed = _polarity(t)
     if m := _CONSENT.search(t):
