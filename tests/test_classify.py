@@ -130,3 +130,17 @@ def test_a_sentence_that_only_points_elsewhere_is_minor():
     v = judge("removed", "For further information on our advertising partner services, see here.", None, "Partners")
     assert v.severity == "minor" and v.reason.startswith("pointer to another page")
     assert judge("removed", "We share your browsing history with advertising partners.", None, "Partners").severity == "material"
+
+
+def test_recording_what_visitors_type_is_a_tracking_practice():
+    old = ("We may collect what you submit in our forms. We may also use third party analytics scripts to "
+           "record your input into these fields before you submit it.")
+    new = "We may collect what you submit in our forms."
+    v = judge("modified", old, new, "Information we collect")
+    assert v.severity == "material" and "tracking_ads" in v.categories
+
+
+def test_a_product_renamed_to_something_ads_is_no_new_purpose():
+    old = "Partners help us deliver features to you, such as Talent Branding."
+    new = "Partners help us deliver features to you, such as Example Ads."
+    assert judge("modified", old, new).severity == "minor"

@@ -207,9 +207,14 @@ _UI_LABEL = re.compile(
 )
 
 
+# "Ads" capitalized after a capitalized word names a product ("Example Ads"), not advertising itself:
+# a product renamed to one is no new purpose.
+_PRODUCT_ADS = re.compile(r"\b([A-Z][\w.&-]*) Ads\b")
+
+
 def features(text: str) -> Features:
     """Reduce one clause (raw, may carry markdown) to the features the judgement compares."""
-    t = normalize(_UI_LABEL.sub("the link", text))
+    t = normalize(_PRODUCT_ADS.sub(r"\1 product", _UI_LABEL.sub("the link", text)))
     f = Features(t)
     f.negated, f.affirmed = _polarity(t)
     if m := _CONSENT.search(t):

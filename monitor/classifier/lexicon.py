@@ -202,6 +202,9 @@ PURPOSES: dict[str, tuple[str, str]] = {
     "identity verification": ("collection", r"identity verification|verify (?:your |their )?identity|id verification"),
     "combining across services": ("use",
         r"combin\w* (?:\w+ ){0,4}?(?:information|data)|across (?:\w+ )?(?:accounts|products|services|devices)"),
+    "session recording": ("tracking_ads",
+        r"session (?:replay|recording)s?|record\w* (?:your |the )?(?:input|keystrokes|mouse movements|clicks|screen)"
+        r"|keystroke (?:logging|recording|data)|analytics scripts?"),
     "licensing content": ("sharing", r"\blicens\w+ (?:\w+ ){0,4}?(?:content|data|information)"),
 }
 
