@@ -144,3 +144,9 @@ def test_a_product_renamed_to_something_ads_is_no_new_purpose():
     old = "Partners help us deliver features to you, such as Talent Branding."
     new = "Partners help us deliver features to you, such as Example Ads."
     assert judge("modified", old, new).severity == "minor"
+
+
+def test_a_new_route_to_a_regulator_for_complaints_is_a_right():
+    v = judge("added", None, "Under the framework we commit to cooperate with the panel of the data protection "
+              "authorities with regard to unresolved complaints about our handling of your data.", "Transfers")
+    assert v.severity == "material" and "rights" in v.categories and "unresolved complaints" in v.reason

@@ -196,3 +196,16 @@ def test_a_cookie_banner_captured_above_the_policy_is_noise(monkeypatch: pytest.
     # the same words inside the policy are the policy
     assert compare(body, body.replace("count visits.", "count visits. By clicking OK you agree that we may set "
                                       "advertising cookies that track you across sites.")).material
+
+
+def test_a_stale_mechanism_brought_in_line_with_the_rest_is_not_material(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    transfers = ("# International transfers\n\nWe transfer personal data to the United States under the EU-U.S. "
+                 "Data Privacy Framework, to which we are certified.\n\n")
+    old = transfers + "# Your rights\n\nQuestions about our Privacy Shield certification go to our privacy team.\n"
+    new = transfers + "# Your rights\n\nQuestions about our Data Privacy Framework certification go to our privacy team.\n"
+    assert not compare(old, new).material
+    # the same swap where the old version relied on nothing else is a change of mechanism
+    fresh = compare(old.replace("Data Privacy Framework, to which we are certified", "Privacy Shield"),
+                    new.replace("Data Privacy Framework, to which we are certified", "Data Privacy Framework"))
+    assert fresh.material and "transfer" in fresh.categories

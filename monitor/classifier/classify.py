@@ -20,6 +20,7 @@ from functools import lru_cache
 from monitor.classifier import CATEGORIES, lexicon as lx
 from monitor.classifier.features import _DATA, _DATA_SHORT, _PURPOSES, _RECIPIENTS
 from monitor.classifier.features import Features, Table, features, names, normalize, shared_with
+from monitor.classifier.features import mechanisms as features_mechanisms
 
 __all__ = ["CATEGORIES", "Verdict", "categorize", "judge", "normalize"]
 
@@ -179,17 +180,25 @@ def _main_practice(f: Features) -> str:
     return "rights"
 
 
+def _mechanisms(names) -> frozenset[tuple[str, str]]:
+    return frozenset(("mechanism", n) for n in names)
+
+
 def _transfer_signals(fo: Features, fn: Features) -> list[Signal]:
     out = []
     gone = _only(fo.mechanisms, fn.mechanisms)
     new = _only(fn.mechanisms, fo.mechanisms)
+    # terms: the mechanisms relied on anew (side "new") and those given up ("old"), for _unmoved to
+    # ask whether the other version already names them elsewhere
     if gone and new:
         out.append(Signal("transfer", MIXED, f"transfer: {_q(', '.join(sorted(gone)))} replaced by "
-                                             f"{_q(', '.join(sorted(new)))}"))
+                                             f"{_q(', '.join(sorted(new)))}", _mechanisms(new), "new"))
     elif new:
-        out.append(Signal("transfer", RESTRICTS, f"transfer: now relies on {_q(', '.join(sorted(new)))}"))
+        out.append(Signal("transfer", RESTRICTS, f"transfer: now relies on {_q(', '.join(sorted(new)))}",
+                          _mechanisms(new), "new"))
     elif gone:
-        out.append(Signal("transfer", EXPANDS, f"transfer: no longer relies on {_q(', '.join(sorted(gone)))}"))
+        out.append(Signal("transfer", EXPANDS, f"transfer: no longer relies on {_q(', '.join(sorted(gone)))}",
+                          _mechanisms(gone), "old"))
     elif fo.mechanisms and fn.scopes != fo.scopes:
         added = sorted(fn.scopes - fo.scopes)
         what = f"{_q(', '.join(s + '-u.s.' for s in added))} framework added" if added else "framework scope narrowed"
@@ -262,12 +271,17 @@ def _clause_signals(f: Features, raw: str, added: bool, section_cats: set[str]) 
     if f.consent and (f.affirmed or f.negated):
         out.append(Signal(_main_practice(f), promise, f"{_main_practice(f)}: {verb} condition {_q(f.consent)}"))
     rights = f.rights if (f.grants_right or "rights" in section_cats) else {}
+    if not rights and "complaint to a regulator" in f.rights:
+        # a route to a regulator for complaints is a right however it is worded ("we commit to cooperate
+        # with the authorities on unresolved complaints")
+        rights = {"complaint to a regulator": f.rights["complaint to a regulator"]}
     for name, span in rights.items():
         out.append(Signal("rights", promise, f"rights: {name} {'added' if added else 'removed'} ({_q(span)})"))
     for name, span in f.notice.items():
         out.append(Signal("change_notice", promise, f"change_notice: {verb} {name} ({_q(span)})"))
     for name, span in f.mechanisms.items():
-        out.append(Signal("transfer", promise, f"transfer: {verb} reliance on {_q(span)}"))
+        out.append(Signal("transfer", promise, f"transfer: {verb} reliance on {_q(span)}",
+                          _mechanisms([name]), side))
     if f.durations:
         p = max(f.durations)
         out.append(Signal("retention", EXPANDS, f"retention: {verb} period {_q(f.durations[p])}"))
@@ -352,6 +366,11 @@ def document_terms(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
+def document_mechanisms(text: str) -> Counter:
+    """The transfer mechanisms a whole version names, wherever it names them."""
+    return Counter(("mechanism", n) for n in features_mechanisms(normalize(text)))
+
+
 def _unmoved(signals: list[Signal], terms: Terms | None) -> tuple[list[Signal], list[Signal]]:
     """(signals kept, term signals that only moved). A term moved when the other side's changed clauses
     name it at least as often as this side's do: it left one sentence or list for another, and no
@@ -361,6 +380,12 @@ def _unmoved(signals: list[Signal], terms: Terms | None) -> tuple[list[Signal], 
     kept, moved = [], []
     for sig in signals:
         own, other = terms.get(sig.side, Counter()), terms.get("old" if sig.side == "new" else "new", Counter())
+        if sig.terms and all(kind == "mechanism" for kind, _ in sig.terms):
+            # a transfer mechanism the other version already relies on, anywhere in it, is no new
+            # reliance nor a lost one: a stale reference brought in line, or one restated
+            whole = terms.get(("old" if sig.side == "new" else "new") + " document", Counter())
+            (moved if all(whole[t] for t in sig.terms) else kept).append(sig)
+            continue
         (moved if sig.terms and all(other[t] >= own[t] for t in sig.terms) else kept).append(sig)
     return kept, moved
 

@@ -94,6 +94,11 @@ _DATA_SHORT = Table(lx.DATA_SHORT_FORMS)
 _COLLECTION_CTX = at_words(lx.COLLECTION_CONTEXT)
 _PURPOSES = Table({name: p for name, (_, p) in lx.PURPOSES.items()})
 _MECHANISMS = Table(lx.MECHANISMS)
+
+
+def mechanisms(normalized: str) -> dict[str, str]:
+    """Transfer mechanisms named in a normalized text."""
+    return _MECHANISMS.find(normalized)
 _SCOPES = re.compile(lx.MECHANISM_SCOPES)
 _COUNTRIES = Table(lx.COUNTRIES)
 _STATEMENT = re.compile(lx.STATEMENT_VERBS)

@@ -265,7 +265,8 @@ RIGHTS: dict[str, str] = {
     "objection": r"right to object|\bobject to\b",
     "restriction of processing": r"restrict (?:\w+ )?processing|right to restrict|limit the use",
     "appeal": r"\bappeal\b",
-    "complaint to a regulator": r"(?:lodge|file|make) a complaint|supervisory authority",
+    "complaint to a regulator": r"(?:lodge|file|make) a complaint|supervisory authority|unresolved complaints?"
+    r"|independent (?:recourse|dispute resolution)|recourse mechanism",
     "preference signals": r"global privacy control|\bgpc\b|preference signals?|do not track",
     "do-not-sell link": r"do not sell(?: or share)? my",
     "privacy settings": r"(?:privacy|account|ads?|data|cookie) (?:settings|preferences|controls)|your settings"

@@ -126,6 +126,9 @@ def _changed_terms(pairs: Sequence[Pair], old: Sequence[Clause], new: Sequence[C
     practice. Unchanged text is left out: a term named only there did not move into the edit."""
     changed = [p for p in pairs if p.type not in (UNCHANGED, MOVED)]
     counts: classify.Terms = {"old": Counter(), "new": Counter()}
+    if any(p.old for p in changed) or any(p.new for p in changed):
+        counts["old document"] = classify.document_mechanisms(" ".join(c.text for c in old))
+        counts["new document"] = classify.document_mechanisms(" ".join(c.text for c in new))
     for p in changed:
         if p.old:
             counts["old"].update(classify.document_terms(" ".join(old[i].text for i in p.old)))
