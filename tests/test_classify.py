@@ -150,3 +150,11 @@ def test_a_new_route_to_a_regulator_for_complaints_is_a_right():
     v = judge("added", None, "Under the framework we commit to cooperate with the panel of the data protection "
               "authorities with regard to unresolved complaints about our handling of your data.", "Transfers")
     assert v.severity == "material" and "rights" in v.categories and "unresolved complaints" in v.reason
+
+
+def test_an_address_to_write_to_is_a_channel_not_collected_data():
+    v = judge("added", None, "Use the following e-mail address to request the data we saved about you in the "
+              "events app: events-privacy@example.test", "Your rights")
+    assert "collection" not in v.categories or v.severity != "material" or "e-mail" not in v.reason
+    assert judge("added", None, "We collect your e-mail address when you register for an event.",
+                 "Information we collect").severity == "material"

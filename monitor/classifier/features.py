@@ -215,11 +215,13 @@ _UI_LABEL = re.compile(
 # "Ads" capitalized after a capitalized word names a product ("Example Ads"), not advertising itself:
 # a product renamed to one is no new purpose.
 _PRODUCT_ADS = re.compile(r"\b([A-Z][\w.&-]*) Ads\b")
+# "Use the following e-mail address to ask..." names a channel to reach the company, not data it takes.
+_CHANNEL = re.compile(r"\b(?:the following|this|that|our|the below|a dedicated|a separate) e-?mail address(?:es)?\b", re.I)
 
 
 def features(text: str) -> Features:
     """Reduce one clause (raw, may carry markdown) to the features the judgement compares."""
-    t = normalize(_PRODUCT_ADS.sub(r"\1 product", _UI_LABEL.sub("the link", text)))
+    t = normalize(_CHANNEL.sub("this channel", _PRODUCT_ADS.sub(r"\1 product", _UI_LABEL.sub("the link", text))))
     f = Features(t)
     f.negated, f.affirmed = _polarity(t)
     if m := _CONSENT.search(t):
