@@ -158,3 +158,9 @@ def test_an_address_to_write_to_is_a_channel_not_collected_data():
     assert "collection" not in v.categories or v.severity != "material" or "e-mail" not in v.reason
     assert judge("added", None, "We collect your e-mail address when you register for an event.",
                  "Information we collect").severity == "material"
+
+
+def test_declaring_itself_a_data_broker_states_a_sale():
+    v = judge("added", None, "The company that runs this website is a data broker under state law.", "Consumer notice")
+    assert v.severity == "material" and v.categories[0] == "sale" and "data broker" in v.reason
+    assert judge("added", None, "We are not a data broker.", "Consumer notice").severity == "minor"

@@ -288,6 +288,9 @@ def _clause_signals(f: Features, raw: str, added: bool, section_cats: set[str]) 
     if f.ages:
         a = next(iter(f.ages.values()))
         out.append(Signal("children", MIXED if added else EXPANDS, f"children: {verb} age rule {_q(a)}"))
+    if "sale" in f.affirmed and "sale" not in f.negated:
+        # selling is stated outright, whatever else the clause lists ("we may sell", "is a data broker")
+        out.append(Signal("sale", practice, f"sale: {verb} statement {_q(f.affirmed['sale'])}"))
     if (f.negated or rights) and not f.affirmed.keys() - f.negated.keys():
         return out  # a promise or a right: its data terms say what is promised, not a new practice
     listed = not stated and section_cats & {"collection", "sharing", "tracking_ads", "use"}

@@ -61,7 +61,7 @@ SECTION_TERMS: dict[str, str] = {
 # Verbs whose negation is a promise: "we do not sell", "we will never share". A negation word in
 # the few words before the verb (same sentence part) turns the occurrence into a promise.
 PRACTICE_VERBS: dict[str, str] = {
-    "sale": r"sell|sells|selling|sold|rent|rents|renting",
+    "sale": r"sell|sells|selling|sold|rent|rents|renting|(?:is|are|as) an? (?:registered )?data brokers?",
     "sharing": r"share|shares|sharing|disclose|discloses|disclosing|work with|transfer|provide \w+ to",
     "tracking_ads": r"track|tracks|tracking|show you (?:personali[sz]ed |targeted )?ads|personali[sz]e (?:the )?ads"
     r"|use (?:\w+ ){0,3}?for (?:targeted |personali[sz]ed )?(?:ads|advertising)",
