@@ -2,7 +2,7 @@
 
 Pure and offline: rules and lexicons (monitor/lexicon.py) over normalized text. The judgement
 compares what the old and the new clause *say*, not which words they share: each side is reduced
-to features by monitor/signals.py (promises such as "does not sell", recipients, data types,
+to features by monitor/classifier/features.py (promises such as "does not sell", recipients, data types,
 purposes, transfer mechanisms, rights, periods, ages, how changes are announced) and only a
 difference in features is material. Rewording the same practice ("birthday" → "date of birth") is minor.
 
@@ -21,11 +21,13 @@ from monitor.classifier import CATEGORIES, lexicon as lx
 from monitor.classifier.features import _DATA, _DATA_SHORT, _PURPOSES, _RECIPIENTS
 from monitor.classifier.features import Features, Table, features, names, normalize, shared_with
 from monitor.classifier.features import mechanisms as features_mechanisms
+from monitor.classifier.signals import EXPANDS, MIXED, RESTRICTS, Signal
+from monitor.classifier.signals import mechanism_terms as _mechanisms, only as _only, quote as _q
+from monitor.classifier.signals import quantity_signals as _quantity_signals, transfer_signals as _transfer_signals
 
 __all__ = ["CATEGORIES", "Verdict", "categorize", "judge", "normalize"]
 
 MATERIAL, MINOR = "material", "minor"
-EXPANDS, RESTRICTS, MIXED, NONE = "expands", "restricts", "mixed", "none"
 
 
 @dataclass(frozen=True)
@@ -79,27 +81,7 @@ def _section_categories(section: str) -> frozenset[str]:
     return frozenset(c for c, rx in _CAT_SECTION.items() if rx.search(s))
 
 
-# --- signals -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Signal:
-    category: str
-    direction: str
-    reason: str
-    # a signal that only says a term (data, purpose, recipient) appears or vanishes: the terms and the
-    # side ("old"/"new") whose clause states them. Such a signal is dropped when the other version
-    # names every one of those terms elsewhere: the term moved, the practice did not change.
-    terms: frozenset[tuple[str, str]] = frozenset()
-    side: str = ""
-
-
-def _q(s: str) -> str:
-    return f"'{s.strip()}'"
-
-
-def _only(a: dict, b: dict) -> list:
-    """Keys of `a` missing from `b`, in `a`'s (lexicon) order: reasons must not depend on hashing."""
-    return [k for k in a if k not in b]
-
+# --- signals: monitor/classifier/signals.py holds the context-free ones ------------------------
 
 def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Signal]:
     """What the new clause says differently from the old one, strongest signals first."""
@@ -178,60 +160,6 @@ def _main_practice(f: Features) -> str:
         if cat in f.affirmed or cat in f.negated:
             return cat
     return "rights"
-
-
-def _mechanisms(names) -> frozenset[tuple[str, str]]:
-    return frozenset(("mechanism", n) for n in names)
-
-
-def _transfer_signals(fo: Features, fn: Features) -> list[Signal]:
-    out = []
-    gone = _only(fo.mechanisms, fn.mechanisms)
-    new = _only(fn.mechanisms, fo.mechanisms)
-    # terms: the mechanisms relied on anew (side "new") and those given up ("old"), for _unmoved to
-    # ask whether the other version already names them elsewhere
-    if gone and new:
-        out.append(Signal("transfer", MIXED, f"transfer: {_q(', '.join(sorted(gone)))} replaced by "
-                                             f"{_q(', '.join(sorted(new)))}", _mechanisms(new), "new"))
-    elif new:
-        out.append(Signal("transfer", RESTRICTS, f"transfer: now relies on {_q(', '.join(sorted(new)))}",
-                          _mechanisms(new), "new"))
-    elif gone:
-        out.append(Signal("transfer", EXPANDS, f"transfer: no longer relies on {_q(', '.join(sorted(gone)))}",
-                          _mechanisms(gone), "old"))
-    elif fo.mechanisms and fn.scopes != fo.scopes:
-        added = sorted(fn.scopes - fo.scopes)
-        what = f"{_q(', '.join(s + '-u.s.' for s in added))} framework added" if added else "framework scope narrowed"
-        out.append(Signal("transfer", MIXED, f"transfer: {what}"))
-    for c in _only(fn.countries, fo.countries):
-        if fo.countries or fo.mechanisms or fo.transfer_ctx:
-            out.append(Signal("transfer", EXPANDS, f"transfer: new destination {_q(c)}"))
-    return out
-
-
-def _quantity_signals(fo: Features, fn: Features) -> list[Signal]:
-    out = []
-    if fo.durations.keys() != fn.durations.keys() and fo.durations and fn.durations:
-        old_max, new_max = max(fo.durations), max(fn.durations)
-        d = EXPANDS if new_max > old_max else RESTRICTS if new_max < old_max else MIXED
-        out.append(Signal("retention", d, f"retention: {_q(fo.durations[old_max])} became {_q(fn.durations[new_max])}"
-                          if old_max != new_max else "retention: periods changed"))
-    elif fn.durations and not fo.durations and fo.retention_ctx:
-        p = max(fn.durations)
-        out.append(Signal("retention", EXPANDS, f"retention: period {_q(fn.durations[p])} added"))
-    elif fo.durations and not fn.durations:
-        p = max(fo.durations)
-        out.append(Signal("retention", EXPANDS, f"retention: period {_q(fo.durations[p])} removed"))
-    if fo.ages and fn.ages and fo.ages.keys() != fn.ages.keys():
-        old_a, new_a = sorted(fo.ages), sorted(fn.ages)
-        d = RESTRICTS if new_a[-1] > old_a[-1] or new_a[0] > old_a[0] else EXPANDS
-        out.append(Signal("children", d, f"children: age {_q(', '.join(map(str, old_a)))} became "
-                                         f"{_q(', '.join(map(str, new_a)))}"))
-    elif fo.ages and not fn.ages and fn.child_ctx:
-        out.append(Signal("children", EXPANDS, f"children: age rule {_q(next(iter(fo.ages.values())))} removed"))
-    elif fn.ages and not fo.ages and fo.child_ctx:
-        out.append(Signal("children", MIXED, f"children: age rule {_q(next(iter(fn.ages.values())))} added"))
-    return out
 
 
 def _name_signals(old_raw: str, new_raw: str) -> list[Signal]:
