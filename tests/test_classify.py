@@ -164,3 +164,11 @@ def test_declaring_itself_a_data_broker_states_a_sale():
     v = judge("added", None, "The company that runs this website is a data broker under state law.", "Consumer notice")
     assert v.severity == "material" and v.categories[0] == "sale" and "data broker" in v.reason
     assert judge("added", None, "We are not a data broker.", "Consumer notice").severity == "minor"
+
+
+def test_a_footnote_defining_a_term_is_minor_unless_it_names_data_flowing():
+    v = judge("added", None, "*Means any public body or administration that a law or a regulation entitles to receive "
+              "personal information.", "How we use data")
+    assert v.severity == "minor" and v.reason.startswith("definition of a term")
+    flow = judge("added", None, '"Partners" means the advertisers that receive your browsing history from us.', "Definitions")
+    assert flow.severity == "material"

@@ -50,6 +50,9 @@ _POINTER = re.compile(
     r"\b[^.;!?]{0,200}?\b(?:see|visit|read|refer to|navigate|go to|click|available|found)\b[^.;!?]{0,80}"
     r"(?:\bhere|\bbelow|\bpage|\bpolicy|\bnotice|\bsite)\W*$"
 )
+# A sentence that defines a term ("*Means any public authority ...", "“Partners” means ...") says what a word
+# in the policy covers; the practice is stated where the word is used, and judged there.
+_DEFINITION = re.compile(r"\W*(?:[\"'][^\"']{1,60}[\"']\s*)?(?:means|refers to|shall mean)\b")
 _HOLE = re.compile(r"\s[,.;:)](?!\w)|\(\s*\)|\s{2,}")
 _WORD = re.compile(r"\w+")
 _END = re.compile(r"[.!;:)\]\"']$")
@@ -364,6 +367,8 @@ def _judge_clause(added: bool, raw: str, section: str, terms: Terms | None = Non
         return _minor(raw, section, f"heading or label {verb}")
     if _POINTER.match(f.text) and not f.negated and f.text.count(". ") == 0:
         return _minor(raw, section, f"pointer to another page {verb}")
+    if _DEFINITION.match(f.text) and f.text.count(". ") == 0 and not f.data:  # naming data, it states a flow
+        return _minor(raw, section, f"definition of a term {verb}")
     signals, moved = _unmoved(_clause_signals(f, raw, added, section_cats), terms)
     if not signals and moved:
         return _minor(raw, section, _moved_reason(moved))
