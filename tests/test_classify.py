@@ -111,3 +111,64 @@ def test_a_new_practice_term_stays_material_when_the_other_side_never_named_it()
 
     terms = {"old": Counter(document_terms("We collect your name.")), "new": Counter(document_terms(new))}
     assert judge("added", None, new, "Information we collect", terms).severity == "material"
+
+
+def test_words_of_a_url_state_no_practice():
+    old = "Join the launch webinar](https://example.test/webinars/register/?utm_content=Video&src=mail)"
+    new = "Watch the recording any time](https://example.test/webinars/ondemand/)"
+    assert judge("modified", old, new).severity == "minor"
+
+
+def test_a_renamed_link_label_is_not_a_changed_promise():
+    old = "You can opt out of such sharing with the “Do Not Sell or Share My Personal Information” link below."
+    new = "You can opt out of such sharing with the “Your Privacy Choices” link below."
+    assert judge("modified", old, new).severity == "minor"
+    assert judge("modified", "We do not sell your personal information.", "We may sell your personal information.").severity == "material"
+
+
+def test_a_sentence_that_only_points_elsewhere_is_minor():
+    v = judge("removed", "For further information on our advertising partner services, see here.", None, "Partners")
+    assert v.severity == "minor" and v.reason.startswith("pointer to another page")
+    assert judge("removed", "We share your browsing history with advertising partners.", None, "Partners").severity == "material"
+
+
+def test_recording_what_visitors_type_is_a_tracking_practice():
+    old = ("We may collect what you submit in our forms. We may also use third party analytics scripts to "
+           "record your input into these fields before you submit it.")
+    new = "We may collect what you submit in our forms."
+    v = judge("modified", old, new, "Information we collect")
+    assert v.severity == "material" and "tracking_ads" in v.categories
+
+
+def test_a_product_renamed_to_something_ads_is_no_new_purpose():
+    old = "Partners help us deliver features to you, such as Talent Branding."
+    new = "Partners help us deliver features to you, such as Example Ads."
+    assert judge("modified", old, new).severity == "minor"
+
+
+def test_a_new_route_to_a_regulator_for_complaints_is_a_right():
+    v = judge("added", None, "Under the framework we commit to cooperate with the panel of the data protection "
+              "authorities with regard to unresolved complaints about our handling of your data.", "Transfers")
+    assert v.severity == "material" and "rights" in v.categories and "unresolved complaints" in v.reason
+
+
+def test_an_address_to_write_to_is_a_channel_not_collected_data():
+    v = judge("added", None, "Use the following e-mail address to request the data we saved about you in the "
+              "events app: events-privacy@example.test", "Your rights")
+    assert "collection" not in v.categories or v.severity != "material" or "e-mail" not in v.reason
+    assert judge("added", None, "We collect your e-mail address when you register for an event.",
+                 "Information we collect").severity == "material"
+
+
+def test_declaring_itself_a_data_broker_states_a_sale():
+    v = judge("added", None, "The company that runs this website is a data broker under state law.", "Consumer notice")
+    assert v.severity == "material" and v.categories[0] == "sale" and "data broker" in v.reason
+    assert judge("added", None, "We are not a data broker.", "Consumer notice").severity == "minor"
+
+
+def test_a_footnote_defining_a_term_is_minor_unless_it_names_data_flowing():
+    v = judge("added", None, "*Means any public body or administration that a law or a regulation entitles to receive "
+              "personal information.", "How we use data")
+    assert v.severity == "minor" and v.reason.startswith("definition of a term")
+    flow = judge("added", None, '"Partners" means the advertisers that receive your browsing history from us.', "Definitions")
+    assert flow.severity == "material"

@@ -159,3 +159,53 @@ def test_docstring_examples_run(module: str, monkeypatch: pytest.MonkeyPatch) ->
     mod = importlib.import_module(f"monitor.{module}")
     result = doctest.testmod(mod)
     assert result.attempted and not result.failed
+
+
+def _tracker_page(names: list[str]) -> str:
+    """A list of ad partners as sibling headings, one name each, the same short pointer under each."""
+    entries = "\n\n".join(f"### {n}\n\nMore about this partner is on its own site." for n in names)
+    return ("# Your data\n\nWe collect your name and email address to run the service.\n\n"
+            "## Advertising partners that track your visits\n\nWith your consent these partners set cookies "
+            "to measure and target advertising.\n\n" + entries + "\n\n## Contact\n\nWrite to us at the address below.\n")
+
+
+def test_a_new_party_in_a_list_of_named_parties_is_material_and_quoted():
+    before = ["Northwind Ads", "Blue Heron Media", "Quillstone", "Orbit Metrics"]
+    cmp = compare(_tracker_page(before), _tracker_page(before[:2] + ["Kestrel Exchange"] + before[2:]))
+    assert cmp.material and "tracking_ads" in cmp.categories and "sharing" in cmp.categories
+    assert "'Kestrel Exchange'" in cmp.reason and cmp.direction == "expands"
+    dropped = compare(_tracker_page(before), _tracker_page(before[1:]))
+    assert dropped.material and "'Northwind Ads' no longer named" in dropped.reason
+
+
+def test_topic_headings_and_lists_of_people_are_not_parties():
+    page = "# Privacy Policy\n\n" + "\n\n".join(f"## {n}\n\nWrote the article on our blog." for n in
+                                                   ["Ada Byron", "Carl Linna", "Dora Ames", "Emil Frost"])
+    assert not compare(page, page + "\n\n## Finn Olsen\n\nWrote the article on our blog.\n").material
+    topics = _tracker_page(["Northwind Ads", "Blue Heron Media", "Quillstone"])
+    assert not compare(topics, topics.replace("## Contact", "### Your Rights\n\nSee below.\n\n## Contact")).material
+
+
+def test_a_cookie_banner_captured_above_the_policy_is_noise(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()  # the real classifier would call the banner's cookie sentences material
+    body = "# Privacy Policy\n\n## Cookies\n\nWe use cookies to keep you signed in and to count visits.\n"
+    banner = ("This site uses cookies to make the service work and to improve your experience.\n\n"
+              "By clicking OK or continuing to browse, you agree that we may set these cookies.\n\nOK\n\n")
+    cmp = compare(banner + body, body)
+    assert not cmp.material and any(c.reason == "cookie banner captured with the page" for c in cmp.clauses)
+    # the same words inside the policy are the policy
+    assert compare(body, body.replace("count visits.", "count visits. By clicking OK you agree that we may set "
+                                      "advertising cookies that track you across sites.")).material
+
+
+def test_a_stale_mechanism_brought_in_line_with_the_rest_is_not_material(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    transfers = ("# International transfers\n\nWe transfer personal data to the United States under the EU-U.S. "
+                 "Data Privacy Framework, to which we are certified.\n\n")
+    old = transfers + "# Your rights\n\nQuestions about our Privacy Shield certification go to our privacy team.\n"
+    new = transfers + "# Your rights\n\nQuestions about our Data Privacy Framework certification go to our privacy team.\n"
+    assert not compare(old, new).material
+    # the same swap where the old version relied on nothing else is a change of mechanism
+    fresh = compare(old.replace("Data Privacy Framework, to which we are certified", "Privacy Shield"),
+                    new.replace("Data Privacy Framework, to which we are certified", "Data Privacy Framework"))
+    assert fresh.material and "transfer" in fresh.categories

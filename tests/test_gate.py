@@ -50,6 +50,30 @@ def test_a_capture_cut_off_mid_policy_is_truncated():
     assert "where the previous version goes on" in v.quality["evidence"]
 
 
+def test_an_old_capture_that_stopped_mid_table_is_truncated():
+    rows = "\n".join(f"| Purpose {k} | Contact data<br>Billing data | Consent | {k} months |" for k in range(80))
+    full = policy() + f"\n\n# What we process\n\n| Purpose | Data | Basis | Kept |\n|---|---|---|---|\n{rows}\n"
+    cut = full[: full.index("| Purpose 10 ")].rstrip()
+    v = judge_pair(cut, full)
+    assert v.quality["problem"] == "truncated" and not v.material
+    assert "the previous version stops mid-text" in v.quality["evidence"] and "<br>" not in v.quality["evidence"]
+
+
+def test_a_section_that_did_not_load_is_truncated_not_a_new_section():
+    choices = " ".join(f"You may turn off feature {k} in the settings page at any time." for k in range(40))
+    full = policy(**{"Your choices": choices})
+    title = "# Your choices in region 3"
+    start = full.index(title) + len(title)
+    end = full.index("# Changes in region 3")
+    hollow = full[:start] + "\n\n" + full[end:]
+    v = judge_pair(hollow, full)
+    assert v.quality["problem"] == "truncated" and "is empty in the previous version" in v.quality["evidence"]
+    # text that moved under another heading is not a loss: the same emptied section, its words kept
+    later = hollow.index("# Changes in region 5")
+    moved = hollow[:later] + "# Elsewhere\n\n" + full[start:end] + hollow[later:]
+    assert judge_pair(moved, full).quality["problem"] == "none"
+
+
 def test_a_real_change_passes_the_gate_and_alerts():
     v = judge_pair(policy(), policy(**{"How we share it": "We share data with payment processors that "
                                        "charge your card. We may sell your personal information to data brokers."}))

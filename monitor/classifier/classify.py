@@ -2,7 +2,7 @@
 
 Pure and offline: rules and lexicons (monitor/lexicon.py) over normalized text. The judgement
 compares what the old and the new clause *say*, not which words they share: each side is reduced
-to features by monitor/signals.py (promises such as "does not sell", recipients, data types,
+to features by monitor/classifier/features.py (promises such as "does not sell", recipients, data types,
 purposes, transfer mechanisms, rights, periods, ages, how changes are announced) and only a
 difference in features is material. Rewording the same practice ("birthday" → "date of birth") is minor.
 
@@ -20,11 +20,14 @@ from functools import lru_cache
 from monitor.classifier import CATEGORIES, lexicon as lx
 from monitor.classifier.features import _DATA, _DATA_SHORT, _PURPOSES, _RECIPIENTS
 from monitor.classifier.features import Features, Table, features, names, normalize, shared_with
+from monitor.classifier.features import mechanisms as features_mechanisms
+from monitor.classifier.signals import EXPANDS, MIXED, RESTRICTS, Signal
+from monitor.classifier.signals import mechanism_terms as _mechanisms, only as _only, quote as _q
+from monitor.classifier.signals import quantity_signals as _quantity_signals, transfer_signals as _transfer_signals
 
 __all__ = ["CATEGORIES", "Verdict", "categorize", "judge", "normalize"]
 
 MATERIAL, MINOR = "material", "minor"
-EXPANDS, RESTRICTS, MIXED, NONE = "expands", "restricts", "mixed", "none"
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,16 @@ _CAT_CONTACT = re.compile(lx.CATEGORY_TERMS["scope_contact"])  # "@", "[at]": no
 _CAT_SECTION = {c: re.compile(p) for c, p in lx.SECTION_TERMS.items()}
 _PURPOSE_CAT = {name: cat for name, (cat, _) in lx.PURPOSES.items()}
 _BOILER = re.compile(lx.BOILERPLATE)
+# A sentence that only sends the reader elsewhere ("For more information on our ad services, see here.")
+# names a topic; what is done with data is stated on the page it points to, compared there.
+_POINTER = re.compile(
+    r"(?:for (?:further|more|additional) (?:information|details)|to (?:learn|find out|read) more|more information)"
+    r"\b[^.;!?]{0,200}?\b(?:see|visit|read|refer to|navigate|go to|click|available|found)\b[^.;!?]{0,80}"
+    r"(?:\bhere|\bbelow|\bpage|\bpolicy|\bnotice|\bsite)\W*$"
+)
+# A sentence that defines a term ("*Means any public authority ...", "“Partners” means ...") says what a word
+# in the policy covers; the practice is stated where the word is used, and judged there.
+_DEFINITION = re.compile(r"\W*(?:[\"'][^\"']{1,60}[\"']\s*)?(?:means|refers to|shall mean)\b")
 _HOLE = re.compile(r"\s[,.;:)](?!\w)|\(\s*\)|\s{2,}")
 _WORD = re.compile(r"\w+")
 _END = re.compile(r"[.!;:)\]\"']$")
@@ -71,27 +84,7 @@ def _section_categories(section: str) -> frozenset[str]:
     return frozenset(c for c, rx in _CAT_SECTION.items() if rx.search(s))
 
 
-# --- signals -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Signal:
-    category: str
-    direction: str
-    reason: str
-    # a signal that only says a term (data, purpose, recipient) appears or vanishes: the terms and the
-    # side ("old"/"new") whose clause states them. Such a signal is dropped when the other version
-    # names every one of those terms elsewhere: the term moved, the practice did not change.
-    terms: frozenset[tuple[str, str]] = frozenset()
-    side: str = ""
-
-
-def _q(s: str) -> str:
-    return f"'{s.strip()}'"
-
-
-def _only(a: dict, b: dict) -> list:
-    """Keys of `a` missing from `b`, in `a`'s (lexicon) order: reasons must not depend on hashing."""
-    return [k for k in a if k not in b]
-
+# --- signals: monitor/classifier/signals.py holds the context-free ones ------------------------
 
 def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Signal]:
     """What the new clause says differently from the old one, strongest signals first."""
@@ -172,52 +165,6 @@ def _main_practice(f: Features) -> str:
     return "rights"
 
 
-def _transfer_signals(fo: Features, fn: Features) -> list[Signal]:
-    out = []
-    gone = _only(fo.mechanisms, fn.mechanisms)
-    new = _only(fn.mechanisms, fo.mechanisms)
-    if gone and new:
-        out.append(Signal("transfer", MIXED, f"transfer: {_q(', '.join(sorted(gone)))} replaced by "
-                                             f"{_q(', '.join(sorted(new)))}"))
-    elif new:
-        out.append(Signal("transfer", RESTRICTS, f"transfer: now relies on {_q(', '.join(sorted(new)))}"))
-    elif gone:
-        out.append(Signal("transfer", EXPANDS, f"transfer: no longer relies on {_q(', '.join(sorted(gone)))}"))
-    elif fo.mechanisms and fn.scopes != fo.scopes:
-        added = sorted(fn.scopes - fo.scopes)
-        what = f"{_q(', '.join(s + '-u.s.' for s in added))} framework added" if added else "framework scope narrowed"
-        out.append(Signal("transfer", MIXED, f"transfer: {what}"))
-    for c in _only(fn.countries, fo.countries):
-        if fo.countries or fo.mechanisms or fo.transfer_ctx:
-            out.append(Signal("transfer", EXPANDS, f"transfer: new destination {_q(c)}"))
-    return out
-
-
-def _quantity_signals(fo: Features, fn: Features) -> list[Signal]:
-    out = []
-    if fo.durations.keys() != fn.durations.keys() and fo.durations and fn.durations:
-        old_max, new_max = max(fo.durations), max(fn.durations)
-        d = EXPANDS if new_max > old_max else RESTRICTS if new_max < old_max else MIXED
-        out.append(Signal("retention", d, f"retention: {_q(fo.durations[old_max])} became {_q(fn.durations[new_max])}"
-                          if old_max != new_max else "retention: periods changed"))
-    elif fn.durations and not fo.durations and fo.retention_ctx:
-        p = max(fn.durations)
-        out.append(Signal("retention", EXPANDS, f"retention: period {_q(fn.durations[p])} added"))
-    elif fo.durations and not fn.durations:
-        p = max(fo.durations)
-        out.append(Signal("retention", EXPANDS, f"retention: period {_q(fo.durations[p])} removed"))
-    if fo.ages and fn.ages and fo.ages.keys() != fn.ages.keys():
-        old_a, new_a = sorted(fo.ages), sorted(fn.ages)
-        d = RESTRICTS if new_a[-1] > old_a[-1] or new_a[0] > old_a[0] else EXPANDS
-        out.append(Signal("children", d, f"children: age {_q(', '.join(map(str, old_a)))} became "
-                                         f"{_q(', '.join(map(str, new_a)))}"))
-    elif fo.ages and not fn.ages and fn.child_ctx:
-        out.append(Signal("children", EXPANDS, f"children: age rule {_q(next(iter(fo.ages.values())))} removed"))
-    elif fn.ages and not fo.ages and fo.child_ctx:
-        out.append(Signal("children", MIXED, f"children: age rule {_q(next(iter(fn.ages.values())))} added"))
-    return out
-
-
 def _name_signals(old_raw: str, new_raw: str) -> list[Signal]:
     """A company name newly appearing in a sentence that shares data is a new recipient.
 
@@ -255,18 +202,26 @@ def _clause_signals(f: Features, raw: str, added: bool, section_cats: set[str]) 
     if f.consent and (f.affirmed or f.negated):
         out.append(Signal(_main_practice(f), promise, f"{_main_practice(f)}: {verb} condition {_q(f.consent)}"))
     rights = f.rights if (f.grants_right or "rights" in section_cats) else {}
+    if not rights and "complaint to a regulator" in f.rights:
+        # a route to a regulator for complaints is a right however it is worded ("we commit to cooperate
+        # with the authorities on unresolved complaints")
+        rights = {"complaint to a regulator": f.rights["complaint to a regulator"]}
     for name, span in rights.items():
         out.append(Signal("rights", promise, f"rights: {name} {'added' if added else 'removed'} ({_q(span)})"))
     for name, span in f.notice.items():
         out.append(Signal("change_notice", promise, f"change_notice: {verb} {name} ({_q(span)})"))
     for name, span in f.mechanisms.items():
-        out.append(Signal("transfer", promise, f"transfer: {verb} reliance on {_q(span)}"))
+        out.append(Signal("transfer", promise, f"transfer: {verb} reliance on {_q(span)}",
+                          _mechanisms([name]), side))
     if f.durations:
         p = max(f.durations)
         out.append(Signal("retention", EXPANDS, f"retention: {verb} period {_q(f.durations[p])}"))
     if f.ages:
         a = next(iter(f.ages.values()))
         out.append(Signal("children", MIXED if added else EXPANDS, f"children: {verb} age rule {_q(a)}"))
+    if "sale" in f.affirmed and "sale" not in f.negated:
+        # selling is stated outright, whatever else the clause lists ("we may sell", "is a data broker")
+        out.append(Signal("sale", practice, f"sale: {verb} statement {_q(f.affirmed['sale'])}"))
     if (f.negated or rights) and not f.affirmed.keys() - f.negated.keys():
         return out  # a promise or a right: its data terms say what is promised, not a new practice
     listed = not stated and section_cats & {"collection", "sharing", "tracking_ads", "use"}
@@ -345,6 +300,11 @@ def document_terms(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
+def document_mechanisms(text: str) -> Counter:
+    """The transfer mechanisms a whole version names, wherever it names them."""
+    return Counter(("mechanism", n) for n in features_mechanisms(normalize(text)))
+
+
 def _unmoved(signals: list[Signal], terms: Terms | None) -> tuple[list[Signal], list[Signal]]:
     """(signals kept, term signals that only moved). A term moved when the other side's changed clauses
     name it at least as often as this side's do: it left one sentence or list for another, and no
@@ -354,6 +314,12 @@ def _unmoved(signals: list[Signal], terms: Terms | None) -> tuple[list[Signal], 
     kept, moved = [], []
     for sig in signals:
         own, other = terms.get(sig.side, Counter()), terms.get("old" if sig.side == "new" else "new", Counter())
+        if sig.terms and all(kind == "mechanism" for kind, _ in sig.terms):
+            # a transfer mechanism the other version already relies on, anywhere in it, is no new
+            # reliance nor a lost one: a stale reference brought in line, or one restated
+            whole = terms.get(("old" if sig.side == "new" else "new") + " document", Counter())
+            (moved if all(whole[t] for t in sig.terms) else kept).append(sig)
+            continue
         (moved if sig.terms and all(other[t] >= own[t] for t in sig.terms) else kept).append(sig)
     return kept, moved
 
@@ -399,6 +365,10 @@ def _judge_clause(added: bool, raw: str, section: str, terms: Terms | None = Non
     listed = added and section_cats & {"collection", "sharing", "tracking_ads"} and (f.data or f.recipients)
     if _label_like(f.text) and not listed:
         return _minor(raw, section, f"heading or label {verb}")
+    if _POINTER.match(f.text) and not f.negated and f.text.count(". ") == 0:
+        return _minor(raw, section, f"pointer to another page {verb}")
+    if _DEFINITION.match(f.text) and f.text.count(". ") == 0 and not f.data:  # naming data, it states a flow
+        return _minor(raw, section, f"definition of a term {verb}")
     signals, moved = _unmoved(_clause_signals(f, raw, added, section_cats), terms)
     if not signals and moved:
         return _minor(raw, section, _moved_reason(moved))

@@ -25,12 +25,15 @@ _LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)")
 _MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|^#+[ \t]*|^[ \t]*(?:[*+-]|\d+\.)[ \t]+|`", re.M)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - ", "\u00a0": " "})
 _SPACE = re.compile(r"\s+")
+# What is left of a link whose text began in another clause ("...](https://x/?utm_content=Video)") and
+# bare addresses: the words of a URL state no practice ("video", "ads" in a tracking parameter).
+_URL = re.compile(r"\]?\(?\b(?:https?://|www\.)(?:[^\s()\[\]]*[^\s()\[\].,;:!?])?\)?")
 
 
 @lru_cache(maxsize=4096)
 def strip_markdown(text: str) -> str:
     """Light markdown out, case kept: `[text](url)` → text, emphasis and list markers dropped."""
-    text = _LINK.sub(r"\1", text)
+    text = _URL.sub(" ", _LINK.sub(r"\1", text))
     return _SPACE.sub(" ", _MARKUP.sub("", text.translate(_QUOTES))).strip()
 
 
@@ -91,6 +94,11 @@ _DATA_SHORT = Table(lx.DATA_SHORT_FORMS)
 _COLLECTION_CTX = at_words(lx.COLLECTION_CONTEXT)
 _PURPOSES = Table({name: p for name, (_, p) in lx.PURPOSES.items()})
 _MECHANISMS = Table(lx.MECHANISMS)
+
+
+def mechanisms(normalized: str) -> dict[str, str]:
+    """Transfer mechanisms named in a normalized text."""
+    return _MECHANISMS.find(normalized)
 _SCOPES = re.compile(lx.MECHANISM_SCOPES)
 _COUNTRIES = Table(lx.COUNTRIES)
 _STATEMENT = re.compile(lx.STATEMENT_VERBS)
@@ -197,9 +205,23 @@ def _ages(text: str) -> dict[int, str]:
     return found
 
 
+# A quoted Title Case run is the name of a link or button ("the “Do Not Sell or Share My Personal
+# Information” link"): renaming it changes a label, not what the sentence around it says is done.
+_UI_LABEL = re.compile(
+    r"[“\"][A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|or|and|of|to|the|a|my|for|in|on)){1,9}[ \t]*[”\"]"
+)
+
+
+# "Ads" capitalized after a capitalized word names a product ("Example Ads"), not advertising itself:
+# a product renamed to one is no new purpose.
+_PRODUCT_ADS = re.compile(r"\b([A-Z][\w.&-]*) Ads\b")
+# "Use the following e-mail address to ask..." names a channel to reach the company, not data it takes.
+_CHANNEL = re.compile(r"\b(?:the following|this|that|our|the below|a dedicated|a separate) e-?mail address(?:es)?\b", re.I)
+
+
 def features(text: str) -> Features:
     """Reduce one clause (raw, may carry markdown) to the features the judgement compares."""
-    t = normalize(text)
+    t = normalize(_CHANNEL.sub("this channel", _PRODUCT_ADS.sub(r"\1 product", _UI_LABEL.sub("the link", text))))
     f = Features(t)
     f.negated, f.affirmed = _polarity(t)
     if m := _CONSENT.search(t):

@@ -61,7 +61,7 @@ SECTION_TERMS: dict[str, str] = {
 # Verbs whose negation is a promise: "we do not sell", "we will never share". A negation word in
 # the few words before the verb (same sentence part) turns the occurrence into a promise.
 PRACTICE_VERBS: dict[str, str] = {
-    "sale": r"sell|sells|selling|sold|rent|rents|renting",
+    "sale": r"sell|sells|selling|sold|rent|rents|renting|(?:is|are|as) an? (?:registered )?data brokers?",
     "sharing": r"share|shares|sharing|disclose|discloses|disclosing|work with|transfer|provide \w+ to",
     "tracking_ads": r"track|tracks|tracking|show you (?:personali[sz]ed |targeted )?ads|personali[sz]e (?:the )?ads"
     r"|use (?:\w+ ){0,3}?for (?:targeted |personali[sz]ed )?(?:ads|advertising)",
@@ -202,6 +202,9 @@ PURPOSES: dict[str, tuple[str, str]] = {
     "identity verification": ("collection", r"identity verification|verify (?:your |their )?identity|id verification"),
     "combining across services": ("use",
         r"combin\w* (?:\w+ ){0,4}?(?:information|data)|across (?:\w+ )?(?:accounts|products|services|devices)"),
+    "session recording": ("tracking_ads",
+        r"session (?:replay|recording)s?|record\w* (?:your |the )?(?:input|keystrokes|mouse movements|clicks|screen)"
+        r"|keystroke (?:logging|recording|data)|analytics scripts?"),
     "licensing content": ("sharing", r"\blicens\w+ (?:\w+ ){0,4}?(?:content|data|information)"),
 }
 
@@ -262,7 +265,8 @@ RIGHTS: dict[str, str] = {
     "objection": r"right to object|\bobject to\b",
     "restriction of processing": r"restrict (?:\w+ )?processing|right to restrict|limit the use",
     "appeal": r"\bappeal\b",
-    "complaint to a regulator": r"(?:lodge|file|make) a complaint|supervisory authority",
+    "complaint to a regulator": r"(?:lodge|file|make) a complaint|supervisory authority|unresolved complaints?"
+    r"|independent (?:recourse|dispute resolution)|recourse mechanism",
     "preference signals": r"global privacy control|\bgpc\b|preference signals?|do not track",
     "do-not-sell link": r"do not sell(?: or share)? my",
     "privacy settings": r"(?:privacy|account|ads?|data|cookie) (?:settings|preferences|controls)|your settings"

@@ -24,6 +24,7 @@ from monitor.engine import worddiff
 from monitor.engine.result import RANK, ClauseChange, Comparison
 from monitor.engine.align import ADDED, MOVED, REMOVED, UNCHANGED, Pair, align
 from monitor.engine.clauses import HEADING, Clause, normalize_key, segment
+from monitor.engine.entries import named_entries
 
 
 
@@ -37,8 +38,9 @@ def compare(old_text: str, new_text: str) -> Comparison:
     terms = _changed_terms(pairs, old, new)
     judged: dict[tuple, ClauseChange | None] = {}
     repeats = _repeated_passages(pairs, old, new)
+    entries = named_entries(pairs, old, new)
     changes = [
-        _repeat_change(p, old, new) if id(p) in repeats else c
+        entries[id(p)] if id(p) in entries else _repeat_change(p, old, new) if id(p) in repeats else c
         for p in pairs if (c := _change_once(p, old, new, ctx, judged, terms)) is not None
     ]
     changes = _relayout(changes)
@@ -124,6 +126,9 @@ def _changed_terms(pairs: Sequence[Pair], old: Sequence[Clause], new: Sequence[C
     practice. Unchanged text is left out: a term named only there did not move into the edit."""
     changed = [p for p in pairs if p.type not in (UNCHANGED, MOVED)]
     counts: classify.Terms = {"old": Counter(), "new": Counter()}
+    if any(p.old for p in changed) or any(p.new for p in changed):
+        counts["old document"] = classify.document_mechanisms(" ".join(c.text for c in old))
+        counts["new document"] = classify.document_mechanisms(" ".join(c.text for c in new))
     for p in changed:
         if p.old:
             counts["old"].update(classify.document_terms(" ".join(old[i].text for i in p.old)))

@@ -53,6 +53,7 @@ class Context:
     repeated: frozenset[tuple[str, int, str]] = frozenset()  # (side, block, key) of repeated text
     stubs: frozenset[tuple[str, str]] = frozenset()  # (side, key) of vanished unterminated sentences
     placed: frozenset[tuple[str, tuple[str, ...], str]] = frozenset()  # (side, section, key) of every clause
+    banner: frozenset[tuple[str, int, str]] = frozenset()  # (side, block, key) of a cookie banner's clauses
 
     def completes_stub(self, side: str, key: str) -> bool:
         """Is `key` a sentence whose opening words stood alone, cut off, in the `side` version?"""
@@ -97,7 +98,28 @@ def context(old: Sequence[Clause], new: Sequence[Clause]) -> Context:
     return Context(
         old_keys, new_keys, headings, tuple(sorted(old_keys)), tuple(sorted(new_keys)), repeated, stubs,
         frozenset(("old", c.section, c.key) for c in old) | frozenset(("new", c.section, c.key) for c in new),
+        frozenset(_banner("old", old) | _banner("new", new)),
     )
+
+
+# A cookie banner asks for a click: "By clicking OK or continuing to browse, you agree to our cookies".
+_BANNER = re.compile(r"\bby (?:clicking|continuing|using|browsing|scrolling|closing)\b|\b(?:accept|allow|reject|agree to) "
+                     r"(?:all |our |the )?cookies\b|\bcookie (?:settings|preferences)\b")
+BANNER_REACH = 3  # clauses either side of the banner's request that belong to it
+
+
+def _banner(side: str, clauses: Sequence[Clause]) -> set[tuple[str, int, str]]:
+    """The clauses of a cookie banner extracted with the page: above the policy's first heading, a
+    request to accept cookies and, next to it, the lines about cookies and the buttons around it.
+    Page chrome, not the policy: whether it is captured says nothing of the practice."""
+    out: set[tuple[str, int, str]] = set()
+    top = [c for c in clauses if not c.section and c.kind != HEADING]
+    for k, c in enumerate(top):
+        if "cookie" in c.key and _BANNER.search(c.key):
+            for near in top[max(0, k - BANNER_REACH):k + BANNER_REACH + 1]:
+                if "cookie" in near.key or near.words <= 3:
+                    out.add((side, near.block, near.key))
+    return out
 
 
 def is_truncation(short: str, long: str) -> bool:
@@ -213,6 +235,8 @@ def reason(
             return "same text still present elsewhere"
         if all(_is_nav(c, ctx) for c in side):
             return "table of contents or navigation entry"
+        if all((name, c.block, c.key) in ctx.banner for c in side):
+            return "cookie banner captured with the page"
         if is_date_notice(key):
             return "date notice only"
         other_side = "new" if change_type == "removed" else "old"

@@ -134,10 +134,14 @@ def assess_pair(old: str, new: str) -> Problem | None:
     lost = _lost_tail(new, old)
     if lost:
         return Problem("truncated", f"the text stops at {lost!r}, where the previous version goes on")
-    if _ends_unfinished(old):
+    if _ends_unfinished(old) or _ends_in_table(old):
         lost = _lost_tail(old, new)
         if lost:
             return Problem("truncated", f"the previous version stops mid-text at {lost!r}, where this one goes on")
+    for short, full, whose in ((new, old, "this version"), (old, new, "the previous version")):
+        hollow = _hollow_section(short, full)
+        if hollow:
+            return Problem("truncated", f"section {hollow!r} is empty in {whose}, where the other has its text")
     lang = language(new) or script_language(new)
     if lang and lang not in ANALYSED:
         return Problem("unreadable", f"language {lang}: not analysed")
@@ -145,11 +149,12 @@ def assess_pair(old: str, new: str) -> Problem | None:
 
 
 _TOKEN = re.compile(r"\w+")
+_TAG = re.compile(r"<[^<>]{0,200}>")  # "<br>" in a table cell is markup, not the word "br"
 
 
 def _flat(text: str) -> str:
     """Words and numbers only: markup, punctuation and spacing differ between two captures of one page."""
-    return " ".join(_TOKEN.findall(text.lower()))
+    return " ".join(_TOKEN.findall(_TAG.sub(" ", text.lower())))
 
 
 def _lost_tail(short: str, full: str) -> str | None:
@@ -166,7 +171,60 @@ def _lost_tail(short: str, full: str) -> str | None:
     rest = len(b) - (at + len(tail))
     if rest < max(MIN_LOST_TAIL, LOST_TAIL_SHARE * len(b)):
         return None
-    return " ".join(short.split()[-8:])
+    return " ".join(_TAG.sub(" ", short).split()[-8:])
+
+
+def _ends_in_table(text: str) -> bool:
+    """The last line is a table row: a policy ends on words (contact, date), a capture that stopped
+    loading mid-table ends on a row. Only a sign: the lost tail must be found in the other version too."""
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    return bool(lines) and lines[-1].startswith("|") and lines[-1].endswith("|")
+
+
+# No lazy title before optional trailing runs: "# a" + 50,000 spaces + "b" stays linear.
+_ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})[ \t]+(\S.*)$")
+_SETEXT_RULE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+
+
+def _sections(text: str) -> list[tuple[int, str, str]]:
+    """(level, title, text up to the next heading) for each markdown heading, in order."""
+    out: list[tuple[int, str, list[str]]] = []
+    lines = text.splitlines()
+    for k, line in enumerate(lines):
+        atx = _ATX_HEADING.match(line)
+        prev = lines[k - 1].strip() if k else ""
+        setext = _SETEXT_RULE.match(line) if prev and not _ATX_HEADING.match(lines[k - 1]) else None
+        if atx or setext:
+            if setext and out and out[-1][2]:
+                out[-1][2].pop()  # the title line was read as text of the section before
+            title = atx.group(2).rstrip(" \t#") if atx else prev
+            level = len(atx.group(1)) if atx else (1 if setext.group(1)[0] == "=" else 2)
+            out.append((level, _flat(title), []))
+        elif out and line.strip():
+            out[-1][2].append(line)
+    return [(level, title, _flat(" ".join(body))) for level, title, body in out]
+
+
+def _hollow_section(short: str, full: str) -> str | None:
+    """A heading with nothing under it (not even sub-headings) where the other version holds at least
+    MIN_LOST_TAIL characters under the same heading, found nowhere in this version: a part of the page
+    that did not load (text moved under another heading is a re-layout, not a loss)."""
+    mine = _sections(short)
+    sections = _sections(full)
+    theirs: dict[str, str] = {}
+    for k, (level, title, body) in enumerate(sections):
+        # a section's text includes its sub-sections': up to the next heading of its level or above
+        end = next((j for j in range(k + 1, len(sections)) if sections[j][0] <= level), len(sections))
+        theirs.setdefault(title, " ".join([body] + [b for _, _, b in sections[k + 1:end]]).strip())
+    flat = None
+    for k, (level, title, body) in enumerate(mine[:-1]):
+        if body or mine[k + 1][0] > level or len(theirs.get(title, "")) < MIN_LOST_TAIL:
+            continue
+        flat = flat if flat is not None else _flat(short)
+        probe = theirs[title][:TAIL_PROBE]
+        if probe not in flat:
+            return title
+    return None
 
 
 def _ends_unfinished(text: str) -> bool:
