@@ -110,11 +110,14 @@ class State:
             return settings.database if "://" in settings.database else str(database_path(self.watchlist_path, settings))
         return DEFAULT_DATABASE
 
-    def store(self, create: bool = False) -> Store:
-        """Query commands read an existing database; `check` and `backfill` create one (create=True)."""
+    def store(self, create: bool = False, verify: bool | None = None) -> Store:
+        """Query commands read an existing database; `check` and `backfill` create one (create=True).
+
+        Writers and `status` (the health probe) verify the file on open; history, show and changes
+        skip that whole-file read to answer at once."""
         from monitor.store.store import Store
 
-        store = Store.open(self.db_url(), create=create)
+        store = Store.open(self.db_url(), create=create, verify=verify)
         self._stores.append(store)
         return store
 

@@ -222,7 +222,7 @@ def status(
     state = state_of(ctx)
     watchlist = state.watchlist() if state.watchlist_path.exists() else None
     settings = watchlist.settings if watchlist is not None else Settings()
-    store = state.store()
+    store = state.store(verify=True)  # the health probe: a damaged file is something that needs attention
     try:
         report = collect(store, watchlist, settings.failure_alert_after, running_now=store.run_in_progress())
     finally:

@@ -55,8 +55,8 @@ class SqliteBackend:
                 verdict = conn.execute(text("PRAGMA quick_check(1)")).scalar_one()
         except Exception as exc:  # noqa: BLE001 - a file that is not a database at all
             raise self.translate(exc) or StoreError(f"{self.label}: cannot be read: {exc}") from None
-        if verdict != "ok":
-            raise StoreError(f"{self.label}: corrupt ({verdict})", CORRUPT_HINT)
+        if verdict != "ok":  # SQLite's report spans lines: one line here, as every error is
+            raise StoreError(f"{self.label}: corrupt ({' '.join(verdict.split())[:200]})", CORRUPT_HINT)
 
     def integrity_check(self, engine: Engine) -> str:
         with engine.connect() as conn:
