@@ -244,3 +244,32 @@ def test_worker_processes_give_the_same_results_as_one_process(server, make_watc
     assert second["counts"] == {"new": 0, "changed": 1, "unchanged": 5, "failed": 1}
     changed = next(d for d in second["documents"] if d["outcome"] == "changed")
     assert changed["document"] == "v3/privacy" and changed["change"]["material"] is True
+
+
+GERMAN = """# Datenschutzerklärung
+
+## Weitergabe
+
+Wir geben Ihre Daten nicht an Dritte weiter, und wir verkaufen sie nicht. Die Daten werden nur für den Betrieb des Dienstes genutzt.
+
+## Speicherdauer
+
+Wir speichern die Protokolle für {days} Tage und löschen sie dann. Sie können die Löschung Ihrer Daten jederzeit verlangen.
+
+## Ihre Rechte
+
+Sie haben das Recht auf Auskunft und auf Berichtigung der Daten, die wir über Sie speichern. Wenden Sie sich dazu an den Kundendienst.
+"""
+
+
+def test_a_policy_in_a_language_the_engine_cannot_read_is_reported_as_such(server, make_watchlist, cli):
+    """Never silently minor: the change is stored, and its reason says it was not analysed."""
+    server.set("/de/privacy", GERMAN.format(days=30), content_type="text/markdown")
+    make_watchlist({"de/privacy": server.url("/de/privacy")})
+    assert cli.json("check")["counts"]["new"] == 1
+    server.set("/de/privacy", GERMAN.format(days=730), content_type="text/markdown")
+    run = cli.json("check")
+    assert run["counts"]["changed"] == 1
+    (change,) = cli.json("changes", "de/privacy")
+    assert change["material"] is False and change["categories"] == []
+    assert "language de: not analysed" in change["reason"]

@@ -24,12 +24,21 @@ PROBLEM_NAMES = {
 
 
 def judge_page(text: str, previous: str | None, kind: str = "privacy") -> tuple[Problem | None, Comparison | None]:
-    """The quality gate, then the clause engine against the previous version, then the second gate."""
-    problem = _excused(assess(text, previous), text, kind)
-    if problem is not None or previous is None:
+    """The quality gate, then the clause engine against the previous version, then the second gate:
+    the gate `diff` applies too (`judge_pair`), without re-judging the stored previous version.
+
+    A text in a language the engine has no lexicon for is compared for the record, never judged.
+    """
+    if previous is None:
+        return _excused(assess(text, None), text, kind), None
+    problem = _excused(assess_pair(previous, text), text, kind)
+    if problem is not None and problem.kind != "unreadable":
         return problem, None
     comparison = compare(previous, text, kind)
-    return assess_change(comparison.kept, previous), comparison
+    held = assess_change(comparison.kept, previous)
+    if held is None and problem is not None:
+        comparison = _unjudged(comparison, problem)
+    return held, comparison
 
 
 @dataclass(frozen=True)
