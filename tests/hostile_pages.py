@@ -4,19 +4,7 @@ from __future__ import annotations
 
 import zlib
 
-
-def pdf(objects: list[bytes]) -> bytes:
-    """A PDF from its objects (1-based; object 1 is the catalog), with a correct xref table."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+from pages import pdf
 
 
 def _stream(data: bytes, flate: bool = False) -> bytes:

@@ -58,6 +58,11 @@ def pdf_bytes(lines: list[str]) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    return pdf(objects)
+
+
+def pdf(objects: list[bytes]) -> bytes:
+    """A PDF from its objects (1-based; object 1 is the catalog), with a correct xref table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):

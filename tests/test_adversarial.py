@@ -4,12 +4,11 @@ a guard, not a speed assertion: bench/adversarial_inputs.py prints the times."""
 
 from __future__ import annotations
 
-import signal
-from contextlib import contextmanager
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from guards import hang_guard
 
 from monitor.engine.gate import judge_pair
 from monitor.errors import MonitorError
@@ -25,19 +24,6 @@ PIECES = ["[", "![", "](", "[a](", ")", "(", ".", ". ", "...", "*", "_", "**", "
           "\n\n", " ", "e.g. ", "Inc. ", "word", "Word. ", "a", "`", "<b>", "\\", "1. ", "…", "。", "We share data."]
 
 
-@contextmanager
-def hang_guard(seconds: int):
-    def fire(signum, frame):
-        raise TimeoutError(f"no answer in {seconds} s: a super-linear step")
-
-    previous = signal.signal(signal.SIGALRM, fire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
 
 hostile = st.builds(
     lambda parts, times: "".join(parts) * times,
@@ -49,7 +35,7 @@ hostile = st.builds(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(old=st.one_of(st.just(POLICY), hostile), new=hostile)
 def test_hostile_text_gets_an_answer_or_a_clean_error(old, new):
-    with hang_guard(HANG_SECONDS):
+    with hang_guard(HANG_SECONDS, "the clause engine"):
         try:
             verdict = judge_pair(old, new)
         except MonitorError:
@@ -63,6 +49,6 @@ def test_hostile_text_gets_an_answer_or_a_clean_error(old, new):
     "lorem ipsum " * 50_000, "*a " * 30_000, "e.g. " * 30_000, "# a" + " " * 50_000 + "b",
 ])
 def test_the_known_slow_inputs_are_answered(text):
-    with hang_guard(HANG_SECONDS):
+    with hang_guard(HANG_SECONDS, "the clause engine"):
         verdict = judge_pair(POLICY, text)
     assert verdict.verdict

@@ -5,11 +5,10 @@ normalization would still change. Bounded in CI by the example count; an alarm g
 
 from __future__ import annotations
 
-import signal
-from contextlib import contextmanager
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from guards import hang_guard
 
 from monitor.errors import ContentError
 from monitor.render.markup import BIDI_CONTROLS
@@ -44,24 +43,11 @@ _CONTENT_TYPES = st.sampled_from([None, "text/html", "text/html; charset=utf-8",
 _NAMES = st.sampled_from(["", "p.html", "policy.md", "x.txt", "doc.pdf"])
 
 
-@contextmanager
-def hang_guard(seconds: int):
-    def alarm(signum, frame):  # noqa: ANN001, ARG001
-        raise AssertionError(f"the page reader ran over {seconds}s on one input: a hang")
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(_BODY, _CONTENT_TYPES, _NAMES)
 def test_the_page_reader_answers_or_fails_cleanly(body, content_type, name):
-    with hang_guard(HANG_GUARD):
+    with hang_guard(HANG_GUARD, "the page reader"):
         decoded = decode_body(body, content_type)
         assert detect_format(content_type, name, decoded[:1024]) in ("html", "markdown", "text", "pdf")
         try:
@@ -77,7 +63,7 @@ def test_the_page_reader_answers_or_fails_cleanly(body, content_type, name):
 @settings(max_examples=200, deadline=None)
 @given(_TEXT)
 def test_normalization_is_idempotent_and_bidi_free_on_adversarial_text(text):
-    with hang_guard(HANG_GUARD):
+    with hang_guard(HANG_GUARD, "the page reader"):
         once = normalize_text(text)
     assert normalize_text(once) == once
     assert not any(ch in once for ch in BIDI_CONTROLS)
