@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from monitor.config import Watchlist
+    from monitor.store.reader import Reader
     from monitor.store.store import Store
 
 
@@ -120,6 +121,17 @@ class State:
         store = Store.open(self.db_url(), create=create, verify=verify)
         self._stores.append(store)
         return store
+
+    def reader(self) -> Reader | Store:
+        """For the read-only commands: a `Reader` (sqlite3 alone, no SQLAlchemy to import) when the
+        database is SQLite at this schema version, else the `Store`, which migrates or explains."""
+        from monitor.store.reader import Reader
+
+        reader = Reader.open(self.db_url())
+        if reader is None:
+            return self.store()
+        self._stores.append(reader)
+        return reader
 
     def close_stores(self) -> None:
         for store in self._stores:

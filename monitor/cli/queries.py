@@ -13,6 +13,7 @@ from monitor.clock import iso
 from monitor.errors import UsageError
 
 if TYPE_CHECKING:
+    from monitor.store.reader import Reader
     from monitor.store.store import Store
 
 
@@ -27,7 +28,7 @@ def history(
 
     Example: policy-monitor history acme/privacy --json
     """
-    store = state_of(ctx).store()
+    store = state_of(ctx).reader()
     rows = [
         {
             "version": v.number,
@@ -66,7 +67,7 @@ def show(
 
     Example: policy-monitor show acme/privacy --version 2
     """
-    store = state_of(ctx).store()
+    store = state_of(ctx).reader()
     row = store.version(document, version)
     text = store.text(row.sha256)
     if as_json:
@@ -106,7 +107,7 @@ def changes(
 
     if category is not None and category not in CATEGORIES:
         raise UsageError(f"unknown category {category!r}", f"use one of: {', '.join(CATEGORIES)}")
-    store = state_of(ctx).store()
+    store = state_of(ctx).reader()
     rows = [
         {
             "document": c.document_id,
@@ -184,7 +185,7 @@ def diff(
     if new is not None:
         old_text, new_text = _file_text(old), _file_text(new)
     else:
-        store = state_of(ctx).store()
+        store = state_of(ctx).reader()
         old_text, new_text = _stored_pair(store, old, from_version, to_version)
         kind = kind or store.document(old).kind  # a sub-processor list is compared entity by entity
     _print_judgement(judge_pair(old_text, new_text, kind or "privacy"), as_json, show_all)

@@ -1,7 +1,7 @@
 """Schema versions and the path between them, so users upgrade in place and keep their history.
 
 A new database is created at `LATEST` straight from the models. An older one is brought forward one
-step at a time, each step in the same transaction as the version bump. Adding a step: bump `LATEST`,
+step at a time, each step in the same transaction as the version bump. Adding a step: bump `LATEST` (schema.py),
 append a function to `STEPS`, change the models to match, and extend `tests/test_store.py`'s schema.
 """
 
@@ -15,8 +15,7 @@ from sqlmodel import SQLModel
 
 from monitor.store import models, reviews  # noqa: F401 - registers the tables on SQLModel.metadata
 from monitor.errors import StoreError
-
-LATEST = 5
+from monitor.store.schema import LATEST
 
 
 def _entity_columns(conn: Connection) -> None:

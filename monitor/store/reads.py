@@ -1,57 +1,26 @@
-"""Reads: documents, versions, texts, changes, runs and checks, as frozen records (records.py)."""
+"""The store's other reads (latest version, runs, checks, captures...), as frozen records.
+
+The query commands' reads (documents, versions, texts, changes, reviews) are in queries.py, in
+plain SQL, so that `Reader` runs them without SQLAlchemy.
+"""
 
 from __future__ import annotations
-
-import json
-
-import zlib
-from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import select
 
 from monitor.store import models as m
 from monitor.store import records as r
-from monitor.store.records import NotFound, to_record
+from monitor.store.queries import QueryReads
+from monitor.store.records import to_record
 from monitor.store.sql import latest_version
 
 
-class ReadsMixin:
-    def document(self, document_id: str) -> r.Document:
-        with self._read() as session:
-            row = session.get(m.Document, document_id)
-            if row is None:
-                raise NotFound(f"no document {document_id!r} in the database", "document", document_id)
-            return to_record(r.Document, row)
-
-    def documents(self) -> list[r.Document]:
-        with self._read() as session:
-            return [to_record(r.Document, row) for row in session.exec(select(m.Document).order_by(m.Document.id))]
-
+class ReadsMixin(QueryReads):
     def latest_version(self, document_id: str) -> r.Version | None:
         with self._read() as session:
             row = latest_version(session, document_id)
             return to_record(r.Version, row) if row is not None else None
-
-    def versions(self, document_id: str) -> list[r.Version]:
-        self.document(document_id)
-        with self._read() as session:
-            query = select(m.Version).where(m.Version.document_id == document_id).order_by(m.Version.captured_at, m.Version.number)
-            return [to_record(r.Version, row) for row in session.exec(query)]
-
-    def version(self, document_id: str, number: int | None = None) -> r.Version:
-        self.document(document_id)
-        with self._read() as session:
-            if number is None:
-                row = latest_version(session, document_id)
-            else:
-                row = session.exec(
-                    select(m.Version).where(m.Version.document_id == document_id, m.Version.number == number)
-                ).first()
-            if row is None:
-                which = f"version {number}" if number is not None else "version yet"
-                raise NotFound(f"{document_id} has no {which}", "version", document_id)
-            return to_record(r.Version, row)
 
     def version_with_text(self, document_id: str, sha: str) -> r.Version | None:
         """The latest version of this document holding exactly this text, if any."""
@@ -64,39 +33,6 @@ class ReadsMixin:
             )
             row = session.exec(query).first()
             return to_record(r.Version, row) if row is not None else None
-
-    def text(self, sha: str) -> str:
-        return self.blob(sha).decode("utf-8")
-
-    def blob(self, sha: str) -> bytes:
-        with self._read() as session:
-            row = session.get(m.Blob, sha)
-            if row is None:
-                raise NotFound(f"blob {sha} is missing from the database", "blob")
-            return zlib.decompress(row.data)
-
-    def changes(
-        self,
-        document_id: str | None = None,
-        since: datetime | None = None,
-        material: bool | None = None,
-        category: str | None = None,
-    ) -> list[r.Change]:
-        query = select(m.Change).order_by(m.Change.detected_at, m.Change.id)
-        if document_id is not None:
-            self.document(document_id)
-            query = query.where(m.Change.document_id == document_id)
-        if since is not None:
-            query = query.where(m.Change.detected_at >= since)
-        if material is not None:
-            query = query.where(m.Change.material == material)
-        if category is not None:  # a JSON list of names: the quoted name is a prefilter in SQL, checked exactly below
-            query = query.where(m.Change.categories.contains(json.dumps(category)))
-        with self._read() as session:
-            rows = [to_record(r.Change, row) for row in session.exec(query)]
-        if category is not None:
-            rows = [c for c in rows if category in c.categories]
-        return rows
 
     def runs(self, limit: int = 10) -> list[r.Run]:
         with self._read() as session:

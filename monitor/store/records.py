@@ -10,6 +10,7 @@ import json
 import zlib
 from dataclasses import dataclass, fields
 from datetime import datetime
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from monitor.clock import aware
@@ -178,6 +179,19 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Review:
+    """One decision on the change into `to_version` (reviews are kept, the last one is its state)."""
+
+    id: int
+    document_id: str
+    to_version: int
+    status: str  # reviewed | acknowledged | dismissed
+    note: str
+    decided_by: str
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
 class OutboxEvent:
     """An open outbox row with what a message needs: its document, and its change if it reports one."""
 
@@ -229,15 +243,26 @@ R = TypeVar("R")
 
 
 def to_record(cls: type[R], row: Any, **extra: Any) -> R:
-    """A frozen record from an ORM row or SQL row: datetimes made aware, change JSON decoded."""
+    """A frozen record from an ORM row, an SQL row or a plain mapping of column to value.
+
+    Datetimes are made aware and change JSON decoded. A mapping comes from plain SQL (queries.py),
+    where SQLite hands back what it stores: a datetime as its text, a boolean as 0 or 1; the
+    record's annotations say what each column is, so both read back as the ORM would give them.
+    """
+    mapping = row if isinstance(row, Mapping) else None
     values = {}
     for f in fields(cls):  # type: ignore[arg-type]
         if f.name in extra:
             values[f.name] = extra[f.name]
             continue
-        if not hasattr(row, f.name):
-            continue  # a column this table does not have (yet): the record's default
-        value = getattr(row, f.name)
+        if mapping is not None:
+            if f.name not in mapping:
+                continue  # a column this table does not have (yet): the record's default
+            value = _typed(mapping[f.name], str(f.type))
+        elif not hasattr(row, f.name):
+            continue
+        else:
+            value = getattr(row, f.name)
         if isinstance(value, datetime):
             value = aware(value)
         values[f.name] = value
@@ -247,6 +272,14 @@ def to_record(cls: type[R], row: Any, **extra: Any) -> R:
         values["entities"] = tuple(json.loads(values.get("entities") or "[]"))
         values["notice"] = json.loads(values["notice"]) if values.get("notice") else None
     return cls(**values)
+
+
+def _typed(value: Any, annotation: str) -> Any:
+    if isinstance(value, str) and annotation.startswith("datetime"):
+        return datetime.fromisoformat(value)
+    if isinstance(value, int) and annotation == "bool":
+        return bool(value)
+    return value
 
 
 # Change clauses over this many bytes of JSON are stored zlib-compressed (a 2.8 MB page rewritten

@@ -69,17 +69,6 @@ class ReviewMethods:
             session.expunge(row)
             return row
 
-    def reviews(self, document_id: str | None = None) -> dict[tuple[str, int], list[Review]]:
-        """Every decision, oldest first, by (document, to_version)."""
-        query = select(Review).order_by(Review.decided_at, Review.id)
-        if document_id is not None:
-            query = query.where(Review.document_id == document_id)
-        out: dict[tuple[str, int], list[Review]] = {}
-        with Session(self.engine) as session:
-            for row in session.exec(query):
-                out.setdefault((row.document_id, row.to_version), []).append(row)
-        return out
-
     def change_keys(self, document_id: str | None = None) -> dict[tuple[str, int], str]:
         """The report's permalink name of the change into each version (see monitor.report.records)."""
         from monitor.store.models import Version

@@ -11,13 +11,13 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
-
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING, Iterator
 
 from monitor.errors import StoreError
 from monitor.store.lock import RunInProgress
+
+if TYPE_CHECKING:  # SQLAlchemy is imported where an engine is made: `Reader` uses this module without it
+    from sqlalchemy.engine import Engine
 
 # A second writer waits this long for the first to commit before giving up (overlapping runs).
 BUSY_TIMEOUT_MS = 60_000
@@ -37,6 +37,8 @@ class SqliteBackend:
         return self.path.exists() and self.path.stat().st_size > 0
 
     def engine(self) -> Engine:
+        from sqlalchemy import create_engine, event
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -48,6 +50,8 @@ class SqliteBackend:
 
     def check_on_open(self, engine: Engine) -> None:
         """`quick_check` (seconds on a large file, unlike integrity_check): garbage found now, not at alert time."""
+        from sqlalchemy import text
+
         if not self.exists():
             return
         try:
@@ -59,6 +63,8 @@ class SqliteBackend:
             raise StoreError(f"{self.label}: corrupt ({' '.join(verdict.split())[:200]})", CORRUPT_HINT)
 
     def integrity_check(self, engine: Engine) -> str:
+        from sqlalchemy import text
+
         with engine.connect() as conn:
             return conn.execute(text("PRAGMA integrity_check")).scalar_one()
 

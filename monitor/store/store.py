@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
+from datetime import datetime
 from typing import Callable, Iterator
 
 from sqlalchemy import func, text
@@ -32,6 +33,7 @@ from monitor.store.captures import CapturesMixin
 from monitor.store.claims import LEASE_SECONDS, ClaimsMixin
 from monitor.store.models import Check, Document, Run, SchemaInfo, Version
 from monitor.store.outbox import OutboxMixin
+from monitor.store.queries import sqlite_param, stored_time
 from monitor.store.fast import FastPathMixin
 from monitor.store.reads import ReadsMixin
 from monitor.store.reviews import ReviewMethods
@@ -137,6 +139,15 @@ class Store(ReadsMixin, CapturesMixin, OutboxMixin, ClaimsMixin, ReviewMethods, 
             from monitor.store.postgres import COORDINATION_KEY
 
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": COORDINATION_KEY})
+
+    def _select(self, sql: str, **params: object) -> list[dict]:
+        """queries.py's statements, through the engine (SQLite: times as the text it stores)."""
+        if self.backend is not None and self.backend.name == "sqlite":
+            params = {k: sqlite_param(v) for k, v in params.items()}
+        else:
+            params = {k: stored_time(v) if isinstance(v, datetime) else v for k, v in params.items()}
+        with self._faults(), self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(text(sql), params)]
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
