@@ -141,18 +141,21 @@ def changes(
     if not rows:
         typer.echo("no changes recorded" + (" matching those filters" if (since or material or category or unreviewed) else ""))
         return
-    # One line a change, then its reason: greppable, and readable at any terminal width.
+    # One line a change, then its reason: greppable, and readable at any terminal width. Written
+    # at once: ten thousand changes are forty thousand lines.
+    lines = []
     for row in rows:
         categories = ", ".join(row["categories"]) or "-"
-        typer.echo(
+        lines.append(
             f"{short_time(row['detected_at'])}  {row['document']}  v{row['from_version']}→v{row['to_version']}  "
             f"{row['severity']}  [{categories}]"
         )
-        typer.echo(f"    {row['reason']}")
+        lines.append(f"    {row['reason']}")
         if row["review"]:
-            typer.echo(f"    {row['review']['status']} by {row['review']['by']}" + (f": {row['review']['note']}" if row["review"]["note"] else ""))
+            lines.append(f"    {row['review']['status']} by {row['review']['by']}" + (f": {row['review']['note']}" if row["review"]["note"] else ""))
         if row["objection_deadline"]:
-            typer.echo(f"    object by {row['objection_deadline']}")
+            lines.append(f"    object by {row['objection_deadline']}")
+    typer.echo("\n".join(lines))
 
 
 # --- diff --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import dataclass, fields
+from functools import cache
 from datetime import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -251,21 +252,23 @@ def to_record(cls: type[R], row: Any, **extra: Any) -> R:
     """
     mapping = row if isinstance(row, Mapping) else None
     values = {}
-    for f in fields(cls):  # type: ignore[arg-type]
-        if f.name in extra:
-            values[f.name] = extra[f.name]
+    for name, kind in _columns(cls):
+        if name in extra:
+            values[name] = extra[name]
             continue
         if mapping is not None:
-            if f.name not in mapping:
+            if name not in mapping:
                 continue  # a column this table does not have (yet): the record's default
-            value = _typed(mapping[f.name], str(f.type))
-        elif not hasattr(row, f.name):
+            value = mapping[name]
+        elif not hasattr(row, name):
             continue
         else:
-            value = getattr(row, f.name)
-        if isinstance(value, datetime):
-            value = aware(value)
-        values[f.name] = value
+            value = getattr(row, name)
+        if kind is datetime and value is not None:
+            value = aware(datetime.fromisoformat(value) if isinstance(value, str) else value)
+        elif kind is bool and isinstance(value, int):
+            value = bool(value)
+        values[name] = value
     if cls is Change:
         values["categories"] = tuple(json.loads(values["categories"]))
         values["clauses"] = decode_clauses(values["clauses"])
@@ -274,12 +277,13 @@ def to_record(cls: type[R], row: Any, **extra: Any) -> R:
     return cls(**values)
 
 
-def _typed(value: Any, annotation: str) -> Any:
-    if isinstance(value, str) and annotation.startswith("datetime"):
-        return datetime.fromisoformat(value)
-    if isinstance(value, int) and annotation == "bool":
-        return bool(value)
-    return value
+@cache
+def _columns(cls: type) -> tuple[tuple[str, type | None], ...]:
+    """A record's fields with the type a column's value must be read back as (annotations are text here)."""
+    def kind(annotation: str) -> type | None:
+        return datetime if annotation.startswith("datetime") else bool if annotation == "bool" else None
+
+    return tuple((f.name, kind(str(f.type))) for f in fields(cls))
 
 
 # Change clauses over this many bytes of JSON are stored zlib-compressed (a 2.8 MB page rewritten
