@@ -156,3 +156,13 @@ def test_what_the_reader_cannot_read_it_leaves_to_the_store(tmp_path: Path, cont
 
 def test_postgresql_urls_are_the_stores() -> None:
     assert Reader.open("postgresql://nobody@127.0.0.1:1/none") is None
+
+
+def test_history_prints_one_aligned_row_a_version(db: Path) -> None:
+    result = CliRunner().invoke(app, ["--db", str(db), "history", "acme/privacy"])
+    assert result.exit_code == 0, result.output
+    title, header, rule, *rows = result.output.splitlines()
+    assert title == "acme/privacy" and header.split()[:2] == ["version", "first"]
+    assert [row.split()[0] for row in rows] == ["1", "2", "3"]
+    assert rows[2].split()[1:3] == ["2026-04-10", "09:30"]  # captured 40 days after 1 March, UTC
+    assert header.index("source") == rows[0].index("live") == rows[2].index("live")  # columns line up

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from monitor.cli.base import app, console, print_json, short_time, state_of
+from monitor.cli.base import app, console, print_json, short_time, state_of, text_table
 from monitor.clock import iso
 from monitor.errors import UsageError
 
@@ -47,13 +47,11 @@ def history(
     if not rows:
         typer.echo(f"{document}: no versions yet (run `policy-monitor check {document}`)")
         return
-    from rich import box
-    from rich.table import Table
-
-    table = Table("version", "first seen (UTC)", "last seen (UTC)", "source", "sha256", title=document, box=box.SIMPLE)
-    for row in rows:
-        table.add_row(str(row["version"]), short_time(row["first_seen"]), short_time(row["last_seen"]), row["source"], row["sha256"][:12])
-    console().print(table)
+    typer.echo(document)
+    typer.echo(text_table(
+        ("version", "first seen (UTC)", "last seen (UTC)", "source", "sha256"),
+        [(str(r["version"]), short_time(r["first_seen"]), short_time(r["last_seen"]), r["source"], r["sha256"][:12]) for r in rows],
+    ))
 
 
 @app.command()
