@@ -89,3 +89,17 @@ def test_diff_on_a_german_pair_with_a_new_sale_clause(tmp_path):
     assert data["quality"]["problem"] == "none"
     sale = [c for c in data["clauses"] if c["severity"] == "material" and "sale" in c["categories"]]
     assert any("datenhändler verkaufen" in c["reason"] for c in sale), [c["reason"] for c in sale]
+
+
+@pytest.mark.parametrize("text, sentences", [
+    ("Wir verarbeiten Daten gemäß Art. 6 Abs. 1 lit. f DSGVO. Wir verkaufen nichts.", 2),
+    ("Wir erheben Daten, z. B. Ihren Namen. Wir verkaufen nichts.", 2),
+    ("Nous collectons des données, p. ex. votre nom. Nous ne vendons rien.", 2),
+    ("Recopilamos datos, p. ej. su nombre. ¿Vendemos datos? No vendemos nada.", 3),
+    ("Мы не продаём ваши данные. Мы храним их тридцать дней.", 2),
+])
+def test_sentences_of_other_languages_are_split_where_they_end(text, sentences):
+    from monitor.engine.clauses import split_sentences
+
+    parts = split_sentences(text)
+    assert len(parts) == sentences and " ".join(parts) == text
