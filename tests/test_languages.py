@@ -48,6 +48,10 @@ def test_reasons_quote_the_documents_own_words():
         verdict = classify.judge("modified", old, new, "Speicherdauer")
     assert verdict.reason == "retention: '30 days' became '2 years'"
     assert localize("de", verdict.reason, old, new) == "retention: '30 tage' became '2 jahre'"
+    old, new = "Nous ne vendons pas vos données.", "Nous pouvons vendre vos données."
+    with reading("fr"):
+        verdict = classify.judge("modified", old, new)
+    assert localize("fr", verdict.reason, old, new) == "sale: 'ne vendons pas' became 'pouvons vendre'"
 
 
 def test_a_phrasebook_reads_only_inside_its_document():

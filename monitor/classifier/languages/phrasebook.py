@@ -48,6 +48,7 @@ class Piece:
 class Rendering:
     english: str
     spans: tuple[tuple[int, int, int, int], ...]  # (english start, end, source start, end)
+    dropped: tuple[tuple[int, int], ...] = ()  # source spans of words rendered as nothing
 
     def source_of(self, quote: str, source: str) -> str | None:
         """The source words a quoted piece of the English rendering was made from, or None."""
@@ -58,7 +59,11 @@ class Rendering:
         hit = [(s, e) for a, b, s, e in self.spans if a < end and b > at]
         if not hit:
             return None
-        words = _SPACE.sub(" ", source[min(s for s, _ in hit): max(e for _, e in hit)]).strip(" ,;:")
+        stop = max(e for _, e in hit)
+        for s, e in self.dropped:  # "ne vendons" + "pas": words read into the quote's own ones
+            if s >= stop and not source[stop:s].strip():
+                stop = e
+        words = _SPACE.sub(" ", source[min(s for s, _ in hit): stop]).strip(" ,;:")
         if len(words) > MAX_SOURCE_QUOTE:
             return None
         return words
@@ -167,8 +172,11 @@ def _build(pieces: list[Piece]) -> Rendering:
     parts: list[str] = []
     spans: list[tuple[int, int, int, int]] = []
     length = 0
+    dropped: list[tuple[int, int]] = []
     for p in pieces:
         if not p.out:
+            if p.end > p.start:
+                dropped.append((p.start, p.end))
             continue
         if p.out.isspace():
             if parts and not parts[-1].endswith(" "):
@@ -180,4 +188,4 @@ def _build(pieces: list[Piece]) -> Rendering:
         length += len(p.out)
     english = "".join(parts)
     stripped = english.rstrip()
-    return Rendering(stripped, tuple(spans))
+    return Rendering(stripped, tuple(spans), tuple(dropped))
