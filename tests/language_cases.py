@@ -53,7 +53,7 @@ def apply(base: list[str], edit: dict) -> list[str]:
 
 
 def load(lang: str, part: str = "edit") -> list[LanguageCase]:
-    """The cases of one language: "edit" (asserted by the tests) or "unseen" (scored apart, never tuned on)."""
+    """The cases of one language: "edit" (asserted by the tests) or "heldout1"/"heldout2" (scored apart)."""
     data = tomllib.loads((CASES_DIR / f"{lang}.toml").read_text(encoding="utf-8"))
     return [
         LanguageCase(lang, e["id"], e["material"], tuple(e.get("categories", ())),

@@ -46,7 +46,9 @@ PHRASES: dict[str, str] = {
     "gerichtliche\\w* anordnung\\w*": "court orders", "forscher\\w*|forschungseinrichtung\\w*": "researchers",
     "zahlungsdienstleister\\w*|zahlungsanbieter\\w*": "payment providers", "versicherer|versicherung\\w*": "insurers",
     "arbeitgeber\\w*": "employers", "ki-anbieter\\w*|anbieter\\w* von ki-modellen": "ai providers",
-    "partner\\w*": "partners", "unternehmen": "companies", "käufer\\w*|fusion|übernahme": "acquisition",
+    "partner\\w*": "partners",
+    # compounds name their kind last: "Marketingpartner", "Cloud-Anbieter", "IT-Dienstleister"
+    "\\w+-?partner(?:n|s)?": "partners", "\\w+-?anbieter(?:n|s)?|\\w+-?dienstleister(?:n|s)?": "service providers", "unternehmen": "companies", "käufer\\w*|fusion|übernahme": "acquisition",
     # --- collecting, using, keeping -------------------------------------------------------------
     "erheb(?:en|t)|erhoben|erfass(?:en|t)|samm(?:eln|elt)|gesammelt": "collect",
     "speicher(?:n|t)|gespeichert": "store", "aufbewahr(?:en|t)|aufbewahrt|aufzubewahren": "retain",
@@ -82,7 +84,7 @@ PHRASES: dict[str, str] = {
     "zwei": "two", "drei": "three", "vier": "four", "fünf": "five", "sechs": "six", "sieben": "seven",
     "acht": "eight", "neun": "nine", "zehn": "ten", "zwölf": "twelve", "dreizehn": "thirteen",
     "sechzehn": "sixteen", "achtzehn": "eighteen", "dreißig": "thirty", "neunzig": "ninety",
-    "unter": "under", "mindestens": "at least", "älter als": "older than", "jünger als": "younger than",
+    "unter": "under", "mindestens": "at least", "ab(?= \\d{1,2} jahr)": "aged at least", "älter als": "older than", "jünger als": "younger than",
     "jahre alt|jahren alt": "years old", "kinder\\w*|kind": "children", "minderjährige\\w*": "minors",
     "jugendliche\\w*": "teens", "eltern\\w*|erziehungsberechtigte\\w*": "parents",
     # --- transfers ------------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ PHRASES: dict[str, str] = {
     "dos": "two", "tres": "three", "cuatro": "four", "cinco": "five", "seis": "six", "siete": "seven",
     "ocho": "eight", "nueve": "nine", "diez": "ten", "doce": "twelve", "trece": "thirteen",
     "dieciséis": "sixteen", "dieciocho": "eighteen", "treinta": "thirty", "noventa": "ninety",
-    "menores de": "minors under", "menos de": "under", "al menos|como mínimo": "at least", "mayores de": "over",
+    "menores de": "minors under", "menos de": "under", "al menos|como mínimo": "at least", "a partir de(?= \\d{1,2} años)": "aged at least", "mayores de": "over",
     "niños|niñas|niño|niña|menores": "children", "adolescentes": "teens",
     "padres|tutores|tutores legales": "parents",
     # --- transfers ------------------------------------------------------------------------------------

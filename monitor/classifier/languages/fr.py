@@ -76,7 +76,7 @@ PHRASES: dict[str, str] = {
     "deux": "two", "trois": "three", "quatre": "four", "cinq": "five", "six": "six", "sept": "seven",
     "huit": "eight", "neuf": "nine", "dix": "ten", "douze": "twelve", "treize": "thirteen", "seize": "sixteen",
     "dix-huit": "eighteen", "trente": "thirty", "quatre-vingt-dix": "ninety",
-    "moins de": "under", "au moins": "at least", "plus de": "over", "âgés? de": "aged",
+    "moins de": "under", "au moins": "at least", "(?:à partir de|dès)(?= \\d{1,2} ans)": "aged at least", "plus de": "over", "âgés? de": "aged",
     "enfants?": "children", "mineurs?": "minors", "adolescents?": "teens",
     "parents?|tuteurs? légaux|représentants? légaux": "parents",
     # --- transfers ------------------------------------------------------------------------------------
