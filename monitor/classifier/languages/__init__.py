@@ -42,7 +42,7 @@ def phrasebook(lang: str) -> Phrasebook:
     from importlib import import_module
 
     module = import_module(f"monitor.classifier.languages.{lang}")
-    return Phrasebook(module.PHRASES, module.LATE_NEGATIONS, module.NEGATIONS)
+    return Phrasebook(module.PHRASES, module.LATE_NEGATIONS, module.NEGATIONS, getattr(module, "VERB_FINAL", False))
 
 
 def active() -> str | None:

@@ -7,6 +7,8 @@ one entry (`verkauf(?:en|t|e|te|ten)`). Keep an entry's English to words the Eng
 # Negation words that may come after the verb they deny ("wir verkaufen Ihre Daten nicht").
 LATE_NEGATIONS = r"nicht|kein\w*|nie|niemals|nicht mehr"
 NEGATIONS = LATE_NEGATIONS
+# German ends a purpose clause on its verb ("um unsere Modelle zu trainieren"): moved up to "um".
+VERB_FINAL = True
 
 PHRASES: dict[str, str] = {
     # --- function words ---------------------------------------------------------------------
@@ -17,7 +19,7 @@ PHRASES: dict[str, str] = {
     "an": "to", "mit": "with", "bei|beim": "with", "aus": "from", "nach": "after", "ab": "from", "über": "about",
     "nur": "only", "ausschließlich": "only", "auch": "also", "alle|allen|aller": "all",
     "dies\\w*": "this", "wenn|falls|sofern|soweit": "if", "aber|jedoch|allerdings|sondern": "but",
-    "außer": "except", "es sei denn": "unless", "dass": "that", "um": "to", "innerhalb von|binnen": "within",
+    "außer": "except", "es sei denn": "unless", "dass": "that", "um": "in order to", "innerhalb von|binnen": "within",
     "bis zu": "up to", "wie z\\. ?b\\.|z\\. ?b\\.|beispielsweise|zum beispiel": "such as", "wie etwa": "such as",
     "einschließlich|inklusive": "including", "ist|sind": "is", "wird|werden|wurde|wurden": "will",
     "können|kann": "can", "dürfen|darf": "may", "haben|hat": "have", "jederzeit": "at any time",

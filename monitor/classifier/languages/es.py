@@ -25,6 +25,7 @@ PHRASES: dict[str, str] = {
     "vend(?:er|emos|en|e|ido|ida|idos|idas|eremos|erá)": "sell", "venta|reventa": "sale",
     "alquil(?:ar|amos)": "rent", "corredores de datos|intermediarios de datos|brókeres de datos": "data brokers",
     "compart(?:ir|imos|e|en|ido|ida|idos|idas|iremos)": "share",
+    "facilit(?:ar|amos|a|an|ado|ados|ada|adas|aremos)|proporcion(?:ar|amos|a|an|ados|adas)": "provide",
     "divulg(?:ar|amos|ado|ados|ada|adas)|revel(?:ar|amos)|comunic(?:ar|amos|ado|ados|ada|adas)": "disclose",
     "divulgación|comunicación|comunicaciones": "disclosure",
     "transf(?:erir|erimos|iere|eridos|eridas|erido|erida|erencia|erencias)": "transfer",

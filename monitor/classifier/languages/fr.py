@@ -26,6 +26,8 @@ PHRASES: dict[str, str] = {
     "vend(?:re|ons|ent|u|us|ue|ues|ra|rons)": "sell", "vente|revente": "sale", "lou(?:er|ons)": "rent",
     "courtiers? en données|revendeurs? de données": "data brokers",
     "partag(?:er|eons|e|é|ée|és|ées|eront)|partage": "share",
+    "transm(?:ettre|ettons|ettent|et|ettrons|is|ise|ises)|transmission": "share",
+    "fourn(?:ir|issons|issent|it|ies|is)": "provide",
     "communiqu(?:er|ons|é|ée|ées|és)|divulgu(?:er|ons|é|ées)": "disclose", "communication|divulgation": "disclosure",
     "transf[eé]r(?:er|ons|é|ée|ées|és)|transfert|transferts": "transfer",
     "accès à": "access to", "mettre à (?:la )?disposition de|mises? à (?:la )?disposition de": "make available to",

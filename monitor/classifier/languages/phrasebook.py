@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 # English words of practice: a late negation is moved in front of the nearest one before it.
-PRACTICE = frozenset("sell rent share disclose transfer collect store keep retain use process track".split())
+PRACTICE = frozenset("sell rent share disclose transfer collect store keep retain use process track train provide".split())
 # Pieces that end the reach of a negation: punctuation, and words that open another clause.
 _STOP = re.compile(r"[.;:!?,]")
 _BREAKS = frozenset("but however except unless if when where while that because".split())
@@ -79,7 +79,9 @@ def _find_words(text: str, quote: str) -> int:
 
 
 class Phrasebook:
-    def __init__(self, phrases: dict[str, str], late_negations: str = "", negations: str = ""):
+    def __init__(self, phrases: dict[str, str], late_negations: str = "", negations: str = "",
+                 verb_final: bool = False):
+        self.verb_final = verb_final
         # each alternative on its own, the longest first: "menores de" before "menores"
         split = [(alt, english) for p, english in phrases.items() for alt in _alternatives(p)]
         ordered = sorted(split, key=lambda kv: len(kv[0]), reverse=True)
@@ -96,6 +98,8 @@ class Phrasebook:
         pieces = self._pieces(text)
         if self.late is not None:
             pieces = _move_late_negations(pieces)
+        if self.verb_final:
+            pieces = _purpose_verbs_first(pieces)
         return _build(pieces)
 
     def _english(self, m: re.Match[str]) -> str:
@@ -152,6 +156,24 @@ def _move_late_negations(pieces: list[Piece]) -> list[Piece]:
                 out[k] = Piece(piece.start, piece.end, "")
                 out[verb:verb] = [neg, Piece(piece.start, piece.start, " ")]
                 k += 2
+        k += 1
+    return out
+
+
+def _purpose_verbs_first(pieces: list[Piece]) -> list[Piece]:
+    """"in order to our models to train" → "in order to train our models": the English purpose
+    patterns want the verb before its object."""
+    out = list(pieces)
+    k = 0
+    while k < len(out):
+        if out[k].out == "in order to":
+            end = next((j for j in range(k + 1, len(out)) if out[j].stop), len(out))
+            words = [j for j in range(k + 1, end) if out[j].out.strip()]
+            if len(words) >= 3 and out[words[-1]].practice and out[words[-2]].out == "to":
+                verb, to = out[words[-1]], out[words[-2]]
+                out[words[-1]] = Piece(verb.start, verb.end, "")
+                out[words[-2]] = Piece(to.start, to.end, "")
+                out[k + 1:k + 1] = [Piece(verb.start, verb.start, " "), verb]
         k += 1
     return out
 
