@@ -107,3 +107,12 @@ def test_sentences_of_other_languages_are_split_where_they_end(text, sentences):
 
     parts = split_sentences(text)
     assert len(parts) == sentences and " ".join(parts) == text
+
+
+@pytest.mark.parametrize("module", ["monitor.classifier.languages", "monitor.classifier.languages.phrasebook"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted and not result.failed

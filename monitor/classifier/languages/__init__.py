@@ -90,8 +90,8 @@ _QUOTED = re.compile(r"'([^']+)'")
 def localize(lang: str, reason: str, old: str | None, new: str | None) -> str:
     """`reason` with each quoted English span replaced by the words of `old` or `new` it came from.
 
-    >>> localize("de", "sale: new statement 'may sell'", None, "Wir dürfen Ihre Daten verkaufen.")
-    "sale: new statement 'dürfen ihre daten verkaufen'"
+    >>> localize("de", "retention: '30 days' became '2 years'", "Logs: 30 Tage.", "Logs: 2 Jahre.")
+    "retention: '30 tage' became '2 jahre'"
     """
     from monitor.classifier.features import strip_markdown
 

@@ -7,7 +7,7 @@ text matched at word boundaries, the longest pattern first, so "personenbezogene
 
     >>> book = Phrasebook({"wir": "we", "verkaufen": "sell", "nicht": "not", "daten": "data"}, r"nicht")
     >>> book.render("wir verkaufen daten nicht.").english
-    'we not sell data.'
+    'we not sell data .'
 """
 
 from __future__ import annotations
