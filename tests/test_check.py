@@ -262,8 +262,8 @@ Sie haben das Recht auf Auskunft und auf Berichtigung der Daten, die wir über S
 """
 
 
-def test_a_policy_in_a_language_the_engine_cannot_read_is_reported_as_such(server, make_watchlist, cli):
-    """Never silently minor: the change is stored, and its reason says it was not analysed."""
+def test_a_german_policy_is_judged_like_an_english_one(server, make_watchlist, cli):
+    """Read through the German phrasebook: a longer retention period alerts, quoting the German words."""
     server.set("/de/privacy", GERMAN.format(days=30), content_type="text/markdown")
     make_watchlist({"de/privacy": server.url("/de/privacy")})
     assert cli.json("check")["counts"]["new"] == 1
@@ -271,5 +271,5 @@ def test_a_policy_in_a_language_the_engine_cannot_read_is_reported_as_such(serve
     run = cli.json("check")
     assert run["counts"]["changed"] == 1
     (change,) = cli.json("changes", "de/privacy")
-    assert change["material"] is False and change["categories"] == []
-    assert "language de: not analysed" in change["reason"]
+    assert change["material"] is True and change["categories"] == ["retention"]
+    assert "'30 tage' became '730 tage'" in change["reason"]

@@ -102,9 +102,10 @@ def test_diff_prints_why_a_pair_is_not_reported(tmp_path):
     assert data["quality"]["held"] is True and "unavailable" in data["quality"]["evidence"]
 
 
-def test_a_german_policy_is_reported_as_not_analysed_until_it_has_a_lexicon():
+def test_a_german_policy_is_judged_through_its_phrasebook():
     de = ("Wir erheben Ihre E-Mail-Adresse und die Daten, die Sie uns geben. Wir verkaufen Ihre Daten nicht "
           "an Dritte und wir speichern sie nicht länger als nötig. Sie können der Verarbeitung für die "
           "Werbung jederzeit widersprechen und die Löschung Ihrer Daten verlangen. ") * 4
     v = judge_pair(de, de.replace("verkaufen Ihre Daten nicht", "verkaufen Ihre Daten"))
-    assert v.quality["evidence"] == "language de: not analysed" and not v.material
+    assert v.quality["problem"] == "none" and v.material and "sale" in v.comparison.categories
+    assert "'verkaufen ihre daten nicht' became" in v.verdict

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from monitor.classifier import lexicon as lx
+from monitor.classifier.languages import to_english
 
 # --- normalization -------------------------------------------------------------------------------
 # no bracket in a link's text and no parenthesis or space in its target: every scan stops at the next
@@ -39,7 +40,8 @@ def strip_markdown(text: str) -> str:
 
 def normalize(text: str) -> str:
     """The form every lexicon pattern is written for: markdown stripped, lower case, plain quotes."""
-    return strip_markdown(text).lower()
+    # a German, French or Spanish document is read in the lexicons' English (classifier/languages)
+    return to_english(strip_markdown(text).lower())
 
 
 # --- compiled lexicons ---------------------------------------------------------------------------

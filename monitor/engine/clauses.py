@@ -188,11 +188,14 @@ def is_date_notice(key: str) -> bool:
 # --- sentences ----------------------------------------------------------------------------------
 
 # A run of stops is tried once, from its first stop (the look-behind): 100,000 dots stay linear.
-_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’)\]]*( +)(?=[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ])")
+# A sentence opens with a capital of the Latin, Greek or Cyrillic script, a digit, or Spanish "¿"/"¡".
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’)\]]*( +)(?=[\"'“‘(\[¿¡]?[A-Z0-9À-ÖØ-ÞΑ-ΩА-ЯЁ])")
 _ABBREV = frozenset(
     "e.g i.e inc ltd llc co corp u.s u.k e.u etc vs v no nos dr mr mrs ms st jr sr approx incl cf "
     "art arts sec secs fig p pp para paras ca s.a n.v b.v a.g p.o dept est viz al op ed eds vol "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    # German, French and Spanish legal citations and abbreviations ("Art. 6 Abs. 1", "p. ej.")
+    "abs nr lit ziff bzw ggf usw vgl inkl sog evtl ex ej".split()
 )
 _LAST_TOKEN = re.compile(r"([\w.]+)[.!?…]+[\"'”’)\]]*$")
 LAST_TOKEN_WINDOW = 64

@@ -14,7 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from monitor.engine.result import Comparison
-from monitor.text.quality import Problem, assess, assess_change, assess_pair
+from monitor.text.quality import Problem, assess, assess_change, assess_pair, language
+
+# Languages the classifier reads through a phrasebook (monitor/classifier/languages), English aside.
+FOREIGN = frozenset({"de", "fr", "es"})
 
 # The quality object names the problem in the words of `diff --json`: the gate's finer kinds folded.
 PROBLEM_NAMES = {
@@ -116,7 +119,30 @@ def compare(old: str, new: str, kind: str = "privacy") -> Comparison:
         return compare_dpa(old, new)
     from monitor.engine.compare import compare as engine_compare
 
-    return engine_compare(old, new)
+    lang = language(new)
+    if lang not in FOREIGN or language(old) not in (lang, None):
+        return engine_compare(old, new)
+    from monitor.classifier.languages import reading
+
+    with reading(lang):
+        return _localized(engine_compare(old, new), lang)
+
+
+def _localized(comparison: Comparison, lang: str) -> Comparison:
+    """Reasons quote the document's own words: the English rendering's quotes mapped back to them."""
+    from dataclasses import replace
+
+    from monitor.classifier.languages import localize
+
+    mapped = {}
+    clauses = []
+    for c in comparison.clauses:
+        reason = c.reason if c.severity == "noise" else localize(lang, c.reason, c.old, c.new)
+        mapped.setdefault(c.reason, reason)
+        clauses.append(replace(c, reason=reason))
+    lead, sep, rest = comparison.reason.partition(" (and ")
+    reason = mapped.get(lead, lead) + sep + rest
+    return replace(comparison, clauses=tuple(clauses), reason=reason)
 
 
 def _excused(problem: Problem | None, text: str, kind: str) -> Problem | None:

@@ -114,9 +114,9 @@ def assess(text: str, previous: str | None = None) -> Problem | None:
     return None
 
 
-# Languages the clause engine reads (a lexicon each); any other is compared but not judged. The lexicon
-# (classifier/lexicon.py) is English only so far: German, French and Spanish join when theirs exist.
-ANALYSED = frozenset({"en"})
+# Languages the clause engine reads; any other is compared but not judged. English through the lexicon
+# (classifier/lexicon.py), German, French and Spanish through a phrasebook into it (classifier/languages).
+ANALYSED = frozenset({"en", "de", "fr", "es"})
 # Scripts that name a language on their own, by Unicode block: (first, last, language).
 _SCRIPTS = (
     (0x3040, 0x30FF, "ja"), (0xAC00, 0xD7AF, "ko"), (0x4E00, 0x9FFF, "zh"), (0x0400, 0x04FF, "ru"),

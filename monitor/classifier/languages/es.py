@@ -1,0 +1,118 @@
+"""Spanish → the canonical English of the lexicons (see monitor/classifier/languages/__init__.py).
+
+Patterns are regular expressions over lower-case text, matched on whole words. Spanish negates in
+front of the verb ("no vendemos"), as English does: nothing is moved.
+"""
+
+LATE_NEGATIONS = ""
+NEGATIONS = r"no|nunca|jamás|ningún|ninguna|ninguno"
+
+PHRASES: dict[str, str] = {
+    # --- function words ---------------------------------------------------------------------
+    "nosotros": "we", "nuestro|nuestra|nuestros|nuestras": "our", "usted|ustedes": "you", "su|sus": "your",
+    "el|la|los|las|lo": "the", "un|una|unos|unas": "a", "de|del": "of", "y|e": "and", "o|u": "or",
+    "para|con el fin de": "for", "a|al": "to", "con": "with", "en": "in", "sobre": "about", "por": "by",
+    "después de|tras": "after", "solo|sólo|solamente|únicamente|exclusivamente": "only", "también": "also",
+    "todos|todas|todo|toda": "all", "este|esta|estos|estas|dicha|dicho": "this", "si|cuando": "if",
+    "pero|sin embargo|no obstante": "but", "excepto|salvo": "except", "a menos que": "unless", "que": "that",
+    "en un plazo de|dentro de": "within", "hasta": "up to", "por ejemplo|como|tales como": "such as",
+    "incluidos|incluidas|incluido|incluyendo": "including", "es|son": "is",
+    "podemos|puede|pueden|podremos|podríamos": "may", "tiene|tienen|tenemos|ha|han|hemos": "have",
+    "en cualquier momento": "at any time",
+    "no": "not", "nunca|jamás": "never", "ningún|ninguna|ninguno": "no", "ya no": "no longer",
+    "sin": "without", "otros?|otras?": "other",
+    # --- selling, sharing ---------------------------------------------------------------------
+    "vend(?:er|emos|en|e|ido|ida|idos|idas|eremos|erá)": "sell", "venta|reventa": "sale",
+    "alquil(?:ar|amos)": "rent", "corredores de datos|intermediarios de datos|brókeres de datos": "data brokers",
+    "compart(?:ir|imos|e|en|ido|ida|idos|idas|iremos)": "share",
+    "facilit(?:ar|amos|a|an|ado|ados|ada|adas|aremos)|proporcion(?:ar|amos|a|an|ados|adas)": "provide",
+    "divulg(?:ar|amos|ado|ados|ada|adas)|revel(?:ar|amos)|comunic(?:ar|amos|ado|ados|ada|adas)": "disclose",
+    "divulgación|comunicación|comunicaciones": "disclosure",
+    "transf(?:erir|erimos|iere|eridos|eridas|erido|erida|erencia|erencias)": "transfer",
+    "acceso a": "access to", "poner a disposición de|a disposición de": "make available to",
+    "recib(?:ir|imos|en|e)": "receive",
+    "terceros|terceras partes": "third parties",
+    "encargados? del tratamiento|encargados? de tratamiento|subencargados?": "processors",
+    "proveedores? de servicios|prestadores? de servicios": "service providers",
+    "socios publicitarios|redes publicitarias|empresas de publicidad": "advertising partners",
+    "anunciantes?": "advertisers", "proveedores? de análisis|socios de análisis": "analytics providers",
+    "empresas del grupo|sociedades del grupo|afiliadas?|filiales?": "affiliates",
+    "fuerzas de seguridad|policía": "law enforcement", "autoridades? públicas?|autoridades?": "public authorities",
+    "órdenes judiciales|orden judicial": "court orders", "investigadores?": "researchers",
+    "proveedores? de pago|procesadores? de pago": "payment providers", "aseguradoras?": "insurers",
+    "empleadores?": "employers", "proveedores? de (?:modelos de )?ia": "ai providers",
+    "socios?": "partners", "empresas": "companies", "fusión|adquisición": "acquisition",
+    # --- collecting, using, keeping -------------------------------------------------------------
+    "recop(?:ilar|ilamos|ila|ilan|ilado|ilados|ilada|iladas)|recog(?:er|emos|idos|idas)|obten(?:er|emos)": "collect",
+    "almacen(?:ar|amos|ados|adas|ado|ada)|guard(?:ar|amos)": "store",
+    "conserv(?:ar|amos|a|an|ados|adas|ado|ada|aremos)": "retain", "conservación|plazo de conservación": "retention",
+    "elimin(?:ar|amos|ados|adas|ado|ada)|borr(?:ar|amos|ados|adas)|supresión|suprimir": "delete",
+    "anonimiz\\w*": "anonymize",
+    "utiliz(?:ar|amos|a|ados|adas)|us(?:ar|amos)|trat(?:ar|amos|ados|adas)": "use",
+    "tratamiento": "processing", "finalidad(?:es)?|fines": "purposes", "base jurídica|base legal": "legal basis",
+    "interés legítimo|intereses legítimos": "legitimate interests",
+    "datos personales|datos de carácter personal": "personal data", "datos|información": "data",
+    "direcci(?:ón|ones) de correo electrónico|correo electrónico": "email address", "e-?mail": "email",
+    "números? de teléfono": "phone number", "nombres?|nombre y apellidos": "name",
+    "ubicación precisa|geolocalización": "precise location", "ubicación|localización": "location",
+    "fecha de nacimiento": "date of birth", "edad": "age", "género|sexo": "gender", "direcci(?:ón|ones) ip": "ip address",
+    "identificadores? (?:del |de )?dispositivos?|identificadores? publicitarios?|información del dispositivo":
+        "device identifiers",
+    "contactos|libreta de direcciones": "contacts", "datos de contacto": "contact information",
+    "información de pago|datos de pago|tarjetas? de crédito|cuentas? bancarias?": "payment information",
+    "salud|datos de salud|médic\\w*": "health", "datos biométricos|reconocimiento facial": "biometric data",
+    "contenido de (?:sus |los )?mensajes|mensajes privados": "message content", "fotos|imágenes|vídeos": "photos",
+    "grabaciones de voz|audio": "audio", "historial de navegación": "browsing history",
+    "historial de búsqueda|búsquedas": "search history", "historial de compras|compras": "purchase history",
+    "registros|datos de registro": "log data", "categorías especiales": "special categories",
+    "datos sensibles": "sensitive data", "documentos? de identidad|pasaportes?": "id documents",
+    # --- advertising, tracking, purposes ----------------------------------------------------------
+    "publicidad (?:personalizada|dirigida|comportamental)|anuncios personalizados": "personalized ads",
+    "publicidad|publicitari\\w*|anuncios?": "advertising", "rastre(?:ar|amos|o)|seguimiento": "track",
+    "tecnologías similares": "similar technologies", "cookies?": "cookies", "píxeles|píxel": "pixels",
+    "modelos de ia|modelos de inteligencia artificial|inteligencia artificial|ia": "ai models",
+    "entren(?:ar|amos|amiento)": "train", "aprendizaje automático": "machine learning",
+    "investigación": "research", "elaboración de perfiles|perfilado": "profiling",
+    "verificación de (?:la )?edad": "age verification",
+    # --- retention periods, ages ---------------------------------------------------------------------
+    "horas?": "hours", "días?": "days", "semanas?": "weeks", "meses|mes": "months", "años?": "years",
+    "indefinidamente|de forma indefinida|permanentemente": "indefinitely",
+    "dos": "two", "tres": "three", "cuatro": "four", "cinco": "five", "seis": "six", "siete": "seven",
+    "ocho": "eight", "nueve": "nine", "diez": "ten", "doce": "twelve", "trece": "thirteen",
+    "dieciséis": "sixteen", "dieciocho": "eighteen", "treinta": "thirty", "noventa": "ninety",
+    "menores de": "minors under", "menos de": "under", "al menos|como mínimo": "at least", "a partir de(?= \\d{1,2} años)": "aged at least", "mayores de": "over",
+    "niños|niñas|niño|niña|menores": "children", "adolescentes": "teens",
+    "padres|tutores|tutores legales": "parents",
+    # --- transfers ------------------------------------------------------------------------------------
+    "terceros países|tercer país": "third countries", "fuera (?:del|de la|de)": "outside the",
+    "eee|espacio económico europeo": "eea", "ue|unión europea": "european union",
+    "estados unidos|ee\\. ?uu\\.?|eeuu": "united states", "reino unido": "united kingdom", "suiza": "switzerland",
+    "canadá": "canada", "india": "india", "irlanda": "ireland", "brasil": "brazil", "singapur": "singapore",
+    "rusia": "russia", "japón": "japan", "méxico": "mexico",
+    "cláusulas contractuales tipo|cláusulas contractuales estándar": "standard contractual clauses",
+    "decisi(?:ón|ones) de adecuación": "adequacy decision",
+    "normas corporativas vinculantes": "binding corporate rules",
+    # --- rights, choices --------------------------------------------------------------------------------
+    "derecho de acceso": "right of access", "derecho de supresión|derecho al olvido": "right to erasure",
+    "derecho de rectificación|rectificación": "correction", "portabilidad": "data portability",
+    "derecho de oposición": "right to object", "oponerse a|oponerse": "object to",
+    "limitación del tratamiento": "restrict processing",
+    "retirar su consentimiento|retirar el consentimiento|retirar": "withdraw consent",
+    "reclamación|queja": "complaint", "autoridad de control|aepd|agencia española de protección de datos":
+        "supervisory authority",
+    "darse de baja|cancelar la suscripción": "unsubscribe", "configuración|ajustes": "settings",
+    "configuración de privacidad": "privacy settings", "derechos?": "rights", "derecho a": "right to",
+    "tiene derecho a": "you have the right to", "consentimiento": "consent", "consentido": "consented",
+    # --- changes to the policy, contact ---------------------------------------------------------------
+    "política de privacidad|política de protección de datos|aviso de privacidad": "privacy policy",
+    "cambios?|modificaciones?|modific(?:ar|aremos)|actualiz(?:ar|aremos|ación)": "changes to",
+    "cambios (?:importantes|sustanciales)|modificaciones sustanciales": "material changes",
+    "por correo electrónico|por e-?mail": "by email",
+    "notific(?:ar|aremos|arle)|inform(?:ar|aremos|arle)|avis(?:ar|aremos|arle)": "notify you",
+    "con antelación|previo aviso|aviso previo": "advance notice", "sin previo aviso|sin más aviso":
+        "without further notice",
+    "en la aplicación|en nuestro sitio web": "in the app", "public(?:ar|aremos|ada)": "post",
+    "contacto|contáctenos|póngase en contacto": "contact us",
+    "delegado de protección de datos|dpd|dpo": "data protection officer", "responsable del tratamiento": "controller",
+    "seguridad": "security", "cifr\\w*|encript\\w*": "encryption",
+}
