@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from monitor.classifier import CATEGORIES, lexicon as lx
-from monitor.classifier.features import _DATA, _DATA_SHORT, _PURPOSES, _RECIPIENTS
-from monitor.classifier.features import Features, Table, features, names, normalize, shared_with
+from monitor.classifier.features import _COUNTRIES, _DATA, _DATA_SHORT, _PURPOSES, _RECIPIENTS
+from monitor.classifier.features import Features, Table, features, names, normalize, shared_with, strip_markdown
 from monitor.classifier.features import mechanisms as features_mechanisms
 from monitor.classifier.signals import EXPANDS, MIXED, RESTRICTS, Signal
 from monitor.classifier.signals import mechanism_terms as _mechanisms, only as _only, quote as _q
 from monitor.classifier.signals import quantity_signals as _quantity_signals, transfer_signals as _transfer_signals
+from monitor.classifier.statements import change_log, collection_source, scope_extension
 
 __all__ = ["CATEGORIES", "Verdict", "categorize", "judge", "normalize"]
 
@@ -53,6 +54,8 @@ _POINTER = re.compile(
 # A sentence that defines a term ("*Means any public authority ...", "“Partners” means ...") says what a word
 # in the policy covers; the practice is stated where the word is used, and judged there.
 _DEFINITION = re.compile(r"\W*(?:[\"'][^\"']{1,60}[\"']\s*)?(?:means|refers to|shall mean)\b")
+# "We have updated our policy to add ...": the edits it lists are compared where they were made
+_CHANGE_LOG_REASON = "a note on the policy's own revision: its edits are judged where they were made"
 _HOLE = re.compile(r"\s[,.;:)](?!\w)|\(\s*\)|\s{2,}")
 _WORD = re.compile(r"\w+")
 _END = re.compile(r"[.!;:)\]\"']$")
@@ -110,6 +113,7 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
         add(Signal(cat, RESTRICTS, f"{cat}: condition {_q(fn.consent)} added"))
     out.extend(_quantity_signals(fo, fn))
     out.extend(_transfer_signals(fo, fn))
+    out.extend(_statement_signals(fo.text, fn.text))
 
     if fn.sharing_ctx or fo.sharing_ctx:
         for name in _only(fn.recipients, fo.recipients):
@@ -158,6 +162,19 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
     return out
 
 
+def _statement_signals(old: str, new: str) -> list[Signal]:
+    """A scope extension or a collection source one side states and the other does not."""
+    out = []
+    for find, cat, what in ((scope_extension, "scope_contact", "the policy's scope"),
+                            (collection_source, "collection", "collection from another source")):
+        was, now = find(old), find(new)
+        if now and not was:
+            out.append(Signal(cat, EXPANDS, f"{cat}: {what} added ({_q(now)})"))
+        elif was and not now:
+            out.append(Signal(cat, RESTRICTS, f"{cat}: {what} removed ({_q(was)})"))
+    return out
+
+
 def _main_practice(f: Features) -> str:
     for cat in ("sale", "sharing", "tracking_ads", "use", "collection", "retention"):
         if cat in f.affirmed or cat in f.negated:
@@ -197,6 +214,7 @@ def _clause_signals(f: Features, raw: str, added: bool, section_cats: set[str]) 
     verb = "new" if added else "removed"
     side = "new" if added else "old"
     stated = f.states_practice
+    out.extend(_statement_signals("", f.text) if added else _statement_signals(f.text, ""))
     for cat, span in f.negated.items():
         out.append(Signal(cat, promise, f"{cat}: {verb} promise {_q(span)}"))
     if f.consent and (f.affirmed or f.negated):
@@ -243,7 +261,8 @@ def _clause_signals(f: Features, raw: str, added: bool, section_cats: set[str]) 
         cat = _PURPOSE_CAT[name]
         out.append(Signal(cat, practice, f"{cat}: {verb} purpose {_q(span)}", frozenset({("purpose", name)}), side))
     for c in f.countries:
-        out.append(Signal("transfer", practice, f"transfer: {verb} destination {_q(c)}"))
+        out.append(Signal("transfer", practice, f"transfer: {verb} destination {_q(c)}",
+                          frozenset({("country", c)}), side))
     return out
 
 
@@ -297,6 +316,7 @@ def document_terms(text: str) -> frozenset[tuple[str, str]]:
     found = {("data", n) for n in _DATA.find(t)} | {("data", n) for n in _DATA_SHORT.find(t)}
     found |= {("purpose", n) for n in _PURPOSES.find(t)}
     found |= {("recipient", n) for n in _RECIPIENTS.find(t)}
+    found |= {("country", n) for n in _COUNTRIES.find(t)}
     return frozenset(found)
 
 
@@ -349,6 +369,8 @@ def _judge_modified(old: str, new: str, section: str, terms: Terms | None = None
         return _minor(new, section, "markup only")
     if _gap_artefact(old, new):
         return _minor(new, section, "words dropped leaving a gap: extraction artefact")
+    if change_log(strip_markdown(old)) and change_log(strip_markdown(new)):
+        return _minor(new, section, _CHANGE_LOG_REASON)
     fo, fn = features(old), features(new)
     signals, moved = _unmoved(_compare(fo, fn, old, new), terms)
     if not signals:
@@ -365,6 +387,8 @@ def _judge_clause(added: bool, raw: str, section: str, terms: Terms | None = Non
     listed = added and section_cats & {"collection", "sharing", "tracking_ads"} and (f.data or f.recipients)
     if _label_like(f.text) and not listed:
         return _minor(raw, section, f"heading or label {verb}")
+    if change_log(f.text):
+        return _minor(raw, section, _CHANGE_LOG_REASON)
     if _POINTER.match(f.text) and not f.negated and f.text.count(". ") == 0:
         return _minor(raw, section, f"pointer to another page {verb}")
     if _DEFINITION.match(f.text) and f.text.count(". ") == 0 and not f.data:  # naming data, it states a flow

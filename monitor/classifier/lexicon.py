@@ -30,7 +30,7 @@ CATEGORY_TERMS: dict[str, str] = {
     r"|standard contractual|adequacy|outside (?:of )?(?:the|your) (?:country|eea|european|united)",
     "children": r"\bchild\w*|\bminors?\b|\bteens?\b|teenagers?|under (?:the age of )?1\d\b|parental|\bguardians?\b"
     r"|\bparents?\b|age verification|age of majority|age estimation|age (?:range|information)|proof of age",
-    "rights": r"right to|your rights|opt[- ]?out|opt[- ]?in\b|unsubscrib\w*|withdraw\w*|\bobject\b|\baccess\b"
+    "rights": r"right to|your rights|opt[- ]?out|opt[- ]?in\b|unsubscri(?:b|pt)\w*|withdraw\w*|\bobject\b|\baccess\b"
     r"|\bcorrect\b|rectif\w*|portab\w*|\bappeal\b|global privacy control|preference signal|\bsettings\b"
     r"|\bchoices?\b|data subject|consumer request",
     "change_notice": r"(?:changes?|updates?|modif\w*|revis\w*) (?:to )?(?:this|our|the) (?:privacy )?"
@@ -93,7 +93,9 @@ RECIPIENTS: dict[str, str] = {
     r"|companies|vendors?|platforms?|exchanges?)|ad[- ]?tech\b|ad serving",
     "measurement partners": r"(?:analytics|measurement) (?:partners?|providers?|services?|companies|vendors?)",
     "affiliates": r"affiliates?\b|affiliated (?:companies|entities)|family of companies|group companies"
-    r"|corporate (?:group|family)|parent company|subsidiar(?:y|ies)|sister compan",
+    r"|corporate (?:group|family)|subsidiar(?:y|ies)|sister compan",
+    # the company that owns the vendor is one recipient, not any affiliate: a spin-off drops it
+    "parent company": r"parent (?:company|companies|corporation|entity)|holding company",
     "law enforcement": r"law enforcement|police",
     "government": r"government(?:al)? (?:agencies|authorities|entities|bodies|requests?)|public authorit"
     r"|regulators?\b|\bsubpoenas?\b|court orders?",
@@ -254,7 +256,10 @@ RIGHT_GRANT = (
 
 # --- rights and choices ------------------------------------------------------------------------
 RIGHTS: dict[str, str] = {
-    "opt-out": r"opt(?:[- ])?out|unsubscrib\w*|turn (?:\w+ )?off|\bdisable\b|stop (?:receiving|getting)",
+    "opt-out": r"opt(?:[- ])?out(?! (?:platform|tool|page|mechanism|portal|link)s?\b)|unsubscrib\w*|turn (?:\w+ )?off"
+    r"|\bdisable\b|stop (?:receiving|getting)",
+    # a tool that carries the choice to many companies at once: dropping it removes a way to opt out
+    "opt-out tool": r"(?:opt(?:[- ])?out|unsubscri(?:be|ption)|choices?) (?:platform|tool|page|mechanism|portal|link)s?\b",
     "consent withdrawal": r"withdraw (?:\w+ )?consent|revoke (?:\w+ )?consent",
     "access": r"right (?:to|of) access|(?:request|obtain|get|download) (?:\w+ ){0,3}?(?:copy|report|access)"
     r"|access (?:to )?(?:\w+ )?(?:personal )?(?:information|data) (?:\w+ )?(?:we|about you)|personal data report",

@@ -191,6 +191,9 @@ def _importance(c: ClauseChange) -> tuple[int, int]:
     return (len(c.categories), len(c.diff))
 
 
+ASIDE = "scope_contact"
+
+
 def summarize(changes: Sequence[ClauseChange]) -> Comparison:
     """Aggregate clause changes: highest severity wins; categories and direction of the clauses at it."""
     clauses = tuple(changes)
@@ -202,6 +205,10 @@ def summarize(changes: Sequence[ClauseChange]) -> Comparison:
         return Comparison(False, "noise", (), "none", f"{n} cosmetic edit{'s' if n > 1 else ''} only", clauses)
     top = [c for c in clauses if c.severity == severity]
     found = {cat for c in top for cat in c.categories}
+    if severity == "material" and any(ASIDE in c.categories for c in clauses if c.severity == "minor"):
+        # who the policy covers and how to reach them is never material alone, so no material clause
+        # names it; a reviewer of a material change still wants to know that it moved with it
+        found.add(ASIDE)
     order = {cat: i for i, cat in enumerate(classify.CATEGORIES)}
     categories = tuple(sorted(found, key=lambda cat: (order.get(cat, len(order)), cat)))
     directions = {c.direction for c in top if c.direction != "none"}
