@@ -24,7 +24,7 @@ from monitor.classifier.features import mechanisms as features_mechanisms
 from monitor.classifier.signals import EXPANDS, MIXED, RESTRICTS, Signal
 from monitor.classifier.signals import mechanism_terms as _mechanisms, only as _only, quote as _q
 from monitor.classifier.signals import quantity_signals as _quantity_signals, transfer_signals as _transfer_signals
-from monitor.classifier.statements import change_log, collection_source, scope_extension
+from monitor.classifier.statements import change_log, collection_source, notice_limit, scope_extension
 
 __all__ = ["CATEGORIES", "Verdict", "categorize", "judge", "normalize"]
 
@@ -114,6 +114,12 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
     out.extend(_quantity_signals(fo, fn))
     out.extend(_transfer_signals(fo, fn))
     out.extend(_statement_signals(fo.text, fn.text))
+    if fo.notice and fn.notice:  # both announce changes: does the new one announce fewer of them?
+        was, now = notice_limit(fo.text), notice_limit(fn.text)
+        if now and not was:
+            add(Signal("change_notice", EXPANDS, f"change_notice: notice now only {_q(now)}"))
+        elif was and not now:
+            add(Signal("change_notice", RESTRICTS, f"change_notice: notice no longer only {_q(was)}"))
 
     if fn.sharing_ctx or fo.sharing_ctx:
         for name in _only(fn.recipients, fo.recipients):
@@ -334,6 +340,11 @@ def _unmoved(signals: list[Signal], terms: Terms | None) -> tuple[list[Signal], 
     kept, moved = [], []
     for sig in signals:
         own, other = terms.get(sig.side, Counter()), terms.get("old" if sig.side == "new" else "new", Counter())
+        if sig.terms and all(kind == "country" for kind, _ in sig.terms):
+            # a destination one of the other side's changed clauses names too is no new destination,
+            # however many sentences now repeat it: the statement was split or restated
+            (moved if all(other[t] for t in sig.terms) else kept).append(sig)
+            continue
         if sig.terms and all(kind == "mechanism" for kind, _ in sig.terms):
             # a transfer mechanism the other version already relies on, anywhere in it, is no new
             # reliance nor a lost one: a stale reference brought in line, or one restated

@@ -113,6 +113,7 @@ _NUM = "|".join(sorted(lx.NUMBER_WORDS, key=len, reverse=True))
 _DURATION = re.compile(lx.DURATION.format(numbers=_NUM))
 _INDEFINITE = re.compile(lx.INDEFINITE)
 _AGE = re.compile(lx.AGE)
+_AGE_WORDS = re.compile(lx.AGE_WORDS.format(numbers=_NUM))
 _DATE = re.compile(lx.DATE)
 _NAME_RUN = re.compile(r"\b(?:with|to) ((?:[A-Z][\w+&'.-]*)(?: (?:[A-Z][\w+&'.-]*|of|&|and))*)")
 _SENTENCE = re.compile(r"[^.!?;|]+")
@@ -200,6 +201,10 @@ def _ages(text: str) -> dict[int, str]:
     found: dict[int, str] = {}
     for m in _AGE.finditer(text):
         age = int(m.group(1) or m.group(2))
+        if 8 <= age <= 21:
+            found.setdefault(age, m.group(0))
+    for m in _AGE_WORDS.finditer(text):
+        age = lx.NUMBER_WORDS[m.group(1)]
         if 8 <= age <= 21:
             found.setdefault(age, m.group(0))
     return found

@@ -1,12 +1,14 @@
 """Statements the term tables cannot see: what a whole sentence says about the policy itself.
 
 Three shapes of plain-words statement that change what a policy covers or where data comes from,
-and one that only reports on the policy's own history:
+one that narrows how changes are announced, and one that only reports on the policy's own history:
 
 - a scope extension: "this policy also applies to the new Widgets app", "see the addendum for users in
   Ruritania" — a new product or jurisdiction whose data the policy now governs (scope_contact);
 - a collection source: "we may obtain personal data from recruiting platforms" — data now taken from
   someone other than the user (collection);
+- a notice confined to some changes: "we will notify you of material changes" where every change
+  was announced before (change_notice);
 - a change log: "We have updated our March 2025 policy to add ..." — it summarizes edits that are
   compared, and judged, in the clauses where they were made.
 
@@ -45,6 +47,14 @@ _CHANGE_LOG = re.compile(
     re.I,
 )
 
+# "we will notify you of material changes": notice promised only for some changes, not for every one
+_NOTICE_LIMIT = re.compile(
+    r"\b(?:notice|notif\w*|inform\w*|tell|email|e-mail|alert)\w* (?:\w+ ){0,4}?(?:of|about|regarding|for|if|when|where)"
+    r" (?:\w+ ){0,3}?(?:material|significant|substantial|substantive|important|major)\b"
+    r"|\b(?:material|significant|substantial|substantive|important|major) (?:changes?|updates?|revisions?"
+    r"|modifications?|amendments?) (?:\w+ ){0,6}?(?:notice|notif\w*|inform\w*|tell you|email you|let you know)",
+    re.I,
+)
 
 def scope_extension(text: str) -> str:
     """The words that extend what the policy covers, or ""."""
@@ -55,6 +65,12 @@ def scope_extension(text: str) -> str:
 def collection_source(normalized: str) -> str:
     """The words saying personal data is obtained from a third party or other source, or ""."""
     m = _COLLECTION_SOURCE.search(normalized)
+    return m.group(0).strip() if m else ""
+
+
+def notice_limit(text: str) -> str:
+    """The words that confine a notice of changes to some changes ("notify you of material updates"), or ""."""
+    m = _NOTICE_LIMIT.search(text)
     return m.group(0).strip() if m else ""
 
 
