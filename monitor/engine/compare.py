@@ -25,6 +25,7 @@ from monitor.engine.result import RANK, ClauseChange, Comparison
 from monitor.engine.align import ADDED, MOVED, REMOVED, UNCHANGED, Pair, align
 from monitor.engine.clauses import HEADING, Clause, normalize_key, segment
 from monitor.engine.entries import named_entries
+from monitor.engine.pictures import pictured_rows
 
 
 
@@ -39,6 +40,7 @@ def compare(old_text: str, new_text: str) -> Comparison:
     judged: dict[tuple, ClauseChange | None] = {}
     repeats = _repeated_passages(pairs, old, new)
     entries = named_entries(pairs, old, new)
+    entries.update(pictured_rows(old_text, new_text, pairs, new))
     changes = [
         entries[id(p)] if id(p) in entries else _repeat_change(p, old, new) if id(p) in repeats else c
         for p in pairs if (c := _change_once(p, old, new, ctx, judged, terms)) is not None
