@@ -17,7 +17,7 @@ from __future__ import annotations
 CATEGORY_TERMS: dict[str, str] = {
     "sharing": r"\bshar(?:e|es|ed|ing)\b|\bdisclos\w*|third[- ]part(?:y|ies)|\bpartners?\b|service providers?"
     r"|affiliates?|\bvendors?\b|made available to|make \w+ available to|\breceives?\b",
-    "sale": r"\bsell\b|\bsells\b|\bselling\b|\bsold\b|\bsale of\b|\"sales?\"|\bsales?\b(?= or | of)",
+    "sale": r"\bsell\b|\bsells\b|\bselling\b|\bsold\b|\bsale of\b|(?<=\")sales?(?=\")|\bsales?\b(?= or | of)",
     "tracking_ads": r"\bcookies?\b|\bpixels?\b|\bsdks?\b|web beacons?|\btracking\b|\btrack\b|advertis\w*|\bads?\b"
     r"|retarget\w*|targeting|similar technologies|do not track|cross-(?:site|device|context)",
     "collection": r"\bcollect\w*|\bgather\w*|\bobtain\w*|we receive|information (?:you|we) (?:provide|receive)"
