@@ -18,15 +18,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from monitor.classifier import CATEGORIES, lexicon as lx
-from monitor.classifier.features import _COUNTRIES, _DATA, _DATA_SHORT, _PURPOSES, _RECIPIENTS
 from monitor.classifier.features import Features, Table, features, names, normalize, shared_with, strip_markdown
-from monitor.classifier.features import mechanisms as features_mechanisms
+from monitor.classifier.moves import Terms, document_mechanisms, document_terms
+from monitor.classifier.moves import moved_reason as _moved_reason, unmoved as _unmoved
 from monitor.classifier.signals import EXPANDS, MIXED, RESTRICTS, Signal
 from monitor.classifier.signals import mechanism_terms as _mechanisms, only as _only, quote as _q
 from monitor.classifier.signals import quantity_signals as _quantity_signals, transfer_signals as _transfer_signals
 from monitor.classifier.statements import change_log, collection_source, notice_limit, scope_extension
 
-__all__ = ["CATEGORIES", "Verdict", "categorize", "judge", "normalize"]
+__all__ = ["CATEGORIES", "Terms", "Verdict", "categorize", "document_mechanisms", "document_terms", "judge",
+           "normalize"]
 
 MATERIAL, MINOR = "material", "minor"
 
@@ -300,61 +301,11 @@ def _verdict(signals: list[Signal], text: str, section: str) -> Verdict:
     return Verdict(tuple(seen) or ("other",), MATERIAL, reason, _direction(signals))
 
 
-def _moved_reason(moved: list[Signal]) -> str:
-    names = sorted({name for sig in moved for _, name in sig.terms})
-    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-    return f"terms moved, not changed: {shown} named elsewhere in the other version"
-
-
 def _minor(text: str, section: str, reason: str) -> Verdict:
     return Verdict(categorize(text, section), MINOR, reason)
 
 
 # --- entry point ---------------------------------------------------------------------------------
-# "old"/"new" → (kind, name) → how many of that side's changed clauses name the term
-Terms = dict[str, Counter]
-
-
-@lru_cache(maxsize=4096)  # a page may repeat one sentence thousands of times
-def document_terms(text: str) -> frozenset[tuple[str, str]]:
-    """Every data type, purpose and recipient a whole version names, wherever it names it."""
-    t = normalize(text)
-    found = {("data", n) for n in _DATA.find(t)} | {("data", n) for n in _DATA_SHORT.find(t)}
-    found |= {("purpose", n) for n in _PURPOSES.find(t)}
-    found |= {("recipient", n) for n in _RECIPIENTS.find(t)}
-    found |= {("country", n) for n in _COUNTRIES.find(t)}
-    return frozenset(found)
-
-
-def document_mechanisms(text: str) -> Counter:
-    """The transfer mechanisms a whole version names, wherever it names them."""
-    return Counter(("mechanism", n) for n in features_mechanisms(normalize(text)))
-
-
-def _unmoved(signals: list[Signal], terms: Terms | None) -> tuple[list[Signal], list[Signal]]:
-    """(signals kept, term signals that only moved). A term moved when the other side's changed clauses
-    name it at least as often as this side's do: it left one sentence or list for another, and no
-    statement of it was gained or lost overall."""
-    if terms is None:
-        return signals, []
-    kept, moved = [], []
-    for sig in signals:
-        own, other = terms.get(sig.side, Counter()), terms.get("old" if sig.side == "new" else "new", Counter())
-        if sig.terms and all(kind == "country" for kind, _ in sig.terms):
-            # a destination one of the other side's changed clauses names too is no new destination,
-            # however many sentences now repeat it: the statement was split or restated
-            (moved if all(other[t] for t in sig.terms) else kept).append(sig)
-            continue
-        if sig.terms and all(kind == "mechanism" for kind, _ in sig.terms):
-            # a transfer mechanism the other version already relies on, anywhere in it, is no new
-            # reliance nor a lost one: a stale reference brought in line, or one restated
-            whole = terms.get(("old" if sig.side == "new" else "new") + " document", Counter())
-            (moved if all(whole[t] for t in sig.terms) else kept).append(sig)
-            continue
-        (moved if sig.terms and all(other[t] >= own[t] for t in sig.terms) else kept).append(sig)
-    return kept, moved
-
-
 def judge(change_type: str, old: str | None, new: str | None, section: str = "",
           terms: Terms | None = None) -> Verdict:
     """Judge one non-cosmetic clause change. change_type: added | removed | modified | moved.
