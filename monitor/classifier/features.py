@@ -233,7 +233,7 @@ _DEFINED_TAIL = frozenset("data information info details address addresses numbe
 
 
 def _product_names(text: str) -> str:
-    return _TITLE_RUN.sub(_unname, text) if any(c.isupper() for c in text[1:]) else text
+    return _TITLE_RUN.sub(_unname, text)
 
 
 def _unname(m: re.Match[str]) -> str:
