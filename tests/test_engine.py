@@ -242,3 +242,15 @@ def test_a_contact_change_beside_a_material_change_is_reported_too(monkeypatch: 
     assert cmp.material and "sale" in cmp.categories and "scope_contact" in cmp.categories
     # alone, the contact change is no alert
     assert not compare(old, old.replace("1 Harbour Road", "9 Mill Lane")).material
+
+
+def test_a_collection_source_stated_in_another_changed_clause_only_moved(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    old = ("# What we collect\n\nWe collect your name when you sign up, and we obtain personal information "
+           "from third-party sources such as event organisers.\n\n# Contact\n\nWrite to us.\n")
+    new = ("# What we collect\n\nWe collect your name when you sign up.\n\n# Contact\n\nWrite to us.\n\n"
+           "# Other sources\n\nWe obtain personal information from third-party sources such as event organisers.\n")
+    assert not compare(old, new).material
+    fresh = new.replace("We obtain personal information", "Now and then we obtain personal information")
+    assert compare(old.replace(", and we obtain personal information from third-party sources such as event "
+                               "organisers", ""), fresh).material

@@ -175,10 +175,12 @@ def _statement_signals(old: str, new: str) -> list[Signal]:
     for find, cat, what in ((scope_extension, "scope_contact", "the policy's scope"),
                             (collection_source, "collection", "collection from another source")):
         was, now = find(old), find(new)
+        # the statement as a term: one the other side's changed clauses make too only moved
+        term = frozenset({("statement", what)})
         if now and not was:
-            out.append(Signal(cat, EXPANDS, f"{cat}: {what} added ({_q(now)})"))
+            out.append(Signal(cat, EXPANDS, f"{cat}: {what} added ({_q(now)})", term, "new"))
         elif was and not now:
-            out.append(Signal(cat, RESTRICTS, f"{cat}: {what} removed ({_q(was)})"))
+            out.append(Signal(cat, RESTRICTS, f"{cat}: {what} removed ({_q(was)})", term, "old"))
     return out
 
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from monitor.classifier.features import _COUNTRIES, _DATA, _DATA_SHORT, _PURPOSES, _RECIPIENTS, normalize
 from monitor.classifier.features import mechanisms as features_mechanisms
 from monitor.classifier.signals import Signal
+from monitor.classifier.statements import collection_source, scope_extension
 
 
 # "old"/"new" → (kind, name) → how many of that side's changed clauses name the term
@@ -19,12 +20,17 @@ Terms = dict[str, Counter]
 
 @lru_cache(maxsize=4096)  # a page may repeat one sentence thousands of times
 def document_terms(text: str) -> frozenset[tuple[str, str]]:
-    """Every data type, purpose, recipient and country a whole text names, wherever it names it."""
+    """Every data type, purpose, recipient and country a whole text names, and the statements of
+    statements.py it makes, wherever it names them."""
     t = normalize(text)
     found = {("data", n) for n in _DATA.find(t)} | {("data", n) for n in _DATA_SHORT.find(t)}
     found |= {("purpose", n) for n in _PURPOSES.find(t)}
     found |= {("recipient", n) for n in _RECIPIENTS.find(t)}
     found |= {("country", n) for n in _COUNTRIES.find(t)}
+    if scope_extension(t):
+        found.add(("statement", "the policy's scope"))
+    if collection_source(t):
+        found.add(("statement", "collection from another source"))
     return frozenset(found)
 
 

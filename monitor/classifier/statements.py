@@ -13,7 +13,7 @@ one that narrows how changes are announced, and one that only reports on the pol
   compared, and judged, in the clauses where they were made.
 
     >>> scope_extension("as of today this policy also applies to the widgets app.")
-    'also applies to'
+    'policy also applies to'
     >>> collection_source("we may collect personal information through third-party services.")
     'collect personal information through third-party'
 """
@@ -24,7 +24,8 @@ import re
 
 # "this policy also applies to ...", "the notice now covers ...", "an addendum applicable to users in ..."
 _SCOPE_EXTENSION = re.compile(
-    r"\b(?:also|now|further|additionally) (?:applies|apply|covers|cover|governs|extends) (?:to\b)?"
+    r"\b(?:policy|notice|statement)\b(?: [\w,()-]+){0,3}? (?:also|now|further|additionally) (?:applies|apply"
+    r"|covers|cover|governs|extends)(?: to\b)?"
     r"|\b(?:addend(?:um|a)|supplement(?:al (?:notice|policy|terms))?|annex)\b(?: \w+){0,3}? "
     r"(?:applicable|applies|that applies|for) (?:to )?(?:users|residents|individuals|consumers|people|customers)"
     r" (?:in|of|from|located)\b"
