@@ -229,7 +229,10 @@ _CHANNEL = re.compile(r"\b(?:the following|this|that|our|the below|a dedicated|a
 # data term spans whole, words such as "Data" or "Information" aside, are the policy's defined terms
 # ("Device Information", "Precise Location Data") and stay data.
 _TITLE_RUN = re.compile(r"(?<=[a-z0-9,;:)] )[A-Z][a-z][\w&'-]*(?: [A-Z][a-z][\w&'-]*)+")
-_DEFINED_TAIL = frozenset("data information info details address addresses number numbers id ids records history".split())
+_DEFINED_TAIL = frozenset(
+    "data information info details address addresses number numbers id ids identifier identifiers records history "
+    "content categories files logs".split()
+)
 
 
 def _product_names(text: str) -> str:
