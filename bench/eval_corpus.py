@@ -175,6 +175,24 @@ def _show(row: Row) -> None:
         print("  noise: " + "; ".join(f"{n}x {r}" for r, n in noise.most_common(6)))
 
 
+def _held_material(rows: list[Row]) -> None:
+    """Material pairs the quality gate held, and what the clause engine alone says of them: tells a gap
+    the gate makes from one the engine makes."""
+    from monitor.engine.compare import compare
+
+    held = [r for r in rows if r.judgement.held and r.case.label["material"]]
+    if not held:
+        return
+    hit = total = found = 0
+    for r in held:
+        cmp = compare(*r.case.texts())
+        found += cmp.material
+        total += len(r.case.label["categories"])
+        hit += len(set(r.case.label["categories"]) & set(cmp.categories)) if cmp.material else 0
+    print(f"material pairs the gate held: {len(held)}; the engine alone calls {found} material, "
+          f"with {hit}/{total} of their categories")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?")
@@ -233,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         got = f"{cmp.severity} {list(cmp.categories)}" if cmp else "held"
         print(f"  {lab['id']}: label {lab['kind']}/{'material' if lab['material'] else 'quiet'} "
               f"{lab['categories']}, predicted {got} — {j.verdict[:150]}")
+    _held_material(rows)
     missed_cat = [r for r in rows if r.predicted and r.case.label["material"]
                   and set(r.case.label["categories"]) - set(r.categories)]
     print(f"material, some category missed: {len(missed_cat)}")

@@ -152,7 +152,8 @@ def test_a_text_compared_with_itself_has_no_change(doc: str) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["engine.clauses", "engine.align", "engine.worddiff", "classifier.features", "classifier.classify", "engine.compare", "render.terminal"],
+    ["engine.clauses", "engine.align", "engine.worddiff", "classifier.features", "classifier.classify",
+     "classifier.statements", "engine.compare", "engine.pictures", "render.terminal"],
 )
 def test_docstring_examples_run(module: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.undo()  # the examples show the real classifier's verdicts
@@ -209,3 +210,47 @@ def test_a_stale_mechanism_brought_in_line_with_the_rest_is_not_material(monkeyp
     fresh = compare(old.replace("Data Privacy Framework, to which we are certified", "Privacy Shield"),
                     new.replace("Data Privacy Framework, to which we are certified", "Data Privacy Framework"))
     assert fresh.material and "transfer" in fresh.categories
+
+
+def test_a_table_that_replaced_an_image_of_it_is_noise(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()  # the real classifier would call the rows new sharing
+    head = "# Notice for residents\n\nThe table below lists what we disclose.\n\n"
+    tail = "\n\nWrite to us with any question.\n"
+    table = ("| Data | What we do |\n| --- | --- |\n| Email address and device identifiers | We share them with "
+             "advertising networks to target ads. |\n| Purchase records | We share them with payment processors. |")
+    cmp = compare(head + "![What we disclose](https://img.test/t.png)" + tail, head + table + tail)
+    assert not cmp.material and cmp.severity == "noise"
+    # the same table where no picture stood is new text
+    assert compare(head.rstrip() + tail, head + table + tail).material
+
+
+def test_a_destination_restated_in_more_sentences_is_no_new_destination(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    head = "# International transfers\n\n"
+    old = head + "When we transfer data from the EEA to the United States, we rely on standard contractual clauses.\n"
+    new = (head + "When we transfer data from the EEA, we rely on standard contractual clauses.\n\n"
+           "This includes every transfer to the United States.\n")
+    assert not compare(old, new).material
+
+
+def test_a_contact_change_beside_a_material_change_is_reported_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    old = ("# Sharing\n\nWe do not sell your personal information.\n\n"
+           "# Contact us\n\nWrite to our privacy team at 1 Harbour Road, Portsmouth.\n")
+    new = old.replace("do not sell", "may sell").replace("1 Harbour Road", "9 Mill Lane")
+    cmp = compare(old, new)
+    assert cmp.material and "sale" in cmp.categories and "scope_contact" in cmp.categories
+    # alone, the contact change is no alert
+    assert not compare(old, old.replace("1 Harbour Road", "9 Mill Lane")).material
+
+
+def test_a_collection_source_stated_in_another_changed_clause_only_moved(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    old = ("# What we collect\n\nWe collect your name when you sign up, and we obtain personal information "
+           "from third-party sources such as event organisers.\n\n# Contact\n\nWrite to us.\n")
+    new = ("# What we collect\n\nWe collect your name when you sign up.\n\n# Contact\n\nWrite to us.\n\n"
+           "# Other sources\n\nWe obtain personal information from third-party sources such as event organisers.\n")
+    assert not compare(old, new).material
+    fresh = new.replace("We obtain personal information", "Now and then we obtain personal information")
+    assert compare(old.replace(", and we obtain personal information from third-party sources such as event "
+                               "organisers", ""), fresh).material

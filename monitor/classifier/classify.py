@@ -18,14 +18,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from monitor.classifier import CATEGORIES, lexicon as lx
-from monitor.classifier.features import _DATA, _DATA_SHORT, _PURPOSES, _RECIPIENTS
-from monitor.classifier.features import Features, Table, features, names, normalize, shared_with
-from monitor.classifier.features import mechanisms as features_mechanisms
+from monitor.classifier.features import Features, Table, features, names, normalize, shared_with, strip_markdown
+from monitor.classifier.moves import Terms, document_mechanisms, document_terms
+from monitor.classifier.moves import moved_reason as _moved_reason, unmoved as _unmoved
 from monitor.classifier.signals import EXPANDS, MIXED, RESTRICTS, Signal
 from monitor.classifier.signals import mechanism_terms as _mechanisms, only as _only, quote as _q
 from monitor.classifier.signals import quantity_signals as _quantity_signals, transfer_signals as _transfer_signals
+from monitor.classifier.statements import change_log, collection_source, notice_limit, scope_extension
 
-__all__ = ["CATEGORIES", "Verdict", "categorize", "judge", "normalize"]
+__all__ = ["CATEGORIES", "Terms", "Verdict", "categorize", "document_mechanisms", "document_terms", "judge",
+           "normalize"]
 
 MATERIAL, MINOR = "material", "minor"
 
@@ -53,6 +55,8 @@ _POINTER = re.compile(
 # A sentence that defines a term ("*Means any public authority ...", "“Partners” means ...") says what a word
 # in the policy covers; the practice is stated where the word is used, and judged there.
 _DEFINITION = re.compile(r"\W*(?:[\"'][^\"']{1,60}[\"']\s*)?(?:means|refers to|shall mean)\b")
+# "We have updated our policy to add ...": the edits it lists are compared where they were made
+_CHANGE_LOG_REASON = "a note on the policy's own revision: its edits are judged where they were made"
 _HOLE = re.compile(r"\s[,.;:)](?!\w)|\(\s*\)|\s{2,}")
 _WORD = re.compile(r"\w+")
 _END = re.compile(r"[.!;:)\]\"']$")
@@ -110,6 +114,13 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
         add(Signal(cat, RESTRICTS, f"{cat}: condition {_q(fn.consent)} added"))
     out.extend(_quantity_signals(fo, fn))
     out.extend(_transfer_signals(fo, fn))
+    out.extend(_statement_signals(fo.text, fn.text))
+    if fo.notice and fn.notice:  # both announce changes: does the new one announce fewer of them?
+        was, now = notice_limit(fo.text), notice_limit(fn.text)
+        if now and not was:
+            add(Signal("change_notice", EXPANDS, f"change_notice: notice now only {_q(now)}"))
+        elif was and not now:
+            add(Signal("change_notice", RESTRICTS, f"change_notice: notice no longer only {_q(was)}"))
 
     if fn.sharing_ctx or fo.sharing_ctx:
         for name in _only(fn.recipients, fo.recipients):
@@ -158,6 +169,21 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
     return out
 
 
+def _statement_signals(old: str, new: str) -> list[Signal]:
+    """A scope extension or a collection source one side states and the other does not."""
+    out = []
+    for find, cat, what in ((scope_extension, "scope_contact", "the policy's scope"),
+                            (collection_source, "collection", "collection from another source")):
+        was, now = find(old), find(new)
+        # the statement as a term: one the other side's changed clauses make too only moved
+        term = frozenset({("statement", what)})
+        if now and not was:
+            out.append(Signal(cat, EXPANDS, f"{cat}: {what} added ({_q(now)})", term, "new"))
+        elif was and not now:
+            out.append(Signal(cat, RESTRICTS, f"{cat}: {what} removed ({_q(was)})", term, "old"))
+    return out
+
+
 def _main_practice(f: Features) -> str:
     for cat in ("sale", "sharing", "tracking_ads", "use", "collection", "retention"):
         if cat in f.affirmed or cat in f.negated:
@@ -197,6 +223,7 @@ def _clause_signals(f: Features, raw: str, added: bool, section_cats: set[str]) 
     verb = "new" if added else "removed"
     side = "new" if added else "old"
     stated = f.states_practice
+    out.extend(_statement_signals("", f.text) if added else _statement_signals(f.text, ""))
     for cat, span in f.negated.items():
         out.append(Signal(cat, promise, f"{cat}: {verb} promise {_q(span)}"))
     if f.consent and (f.affirmed or f.negated):
@@ -243,7 +270,8 @@ def _clause_signals(f: Features, raw: str, added: bool, section_cats: set[str]) 
         cat = _PURPOSE_CAT[name]
         out.append(Signal(cat, practice, f"{cat}: {verb} purpose {_q(span)}", frozenset({("purpose", name)}), side))
     for c in f.countries:
-        out.append(Signal("transfer", practice, f"transfer: {verb} destination {_q(c)}"))
+        out.append(Signal("transfer", practice, f"transfer: {verb} destination {_q(c)}",
+                          frozenset({("country", c)}), side))
     return out
 
 
@@ -275,55 +303,11 @@ def _verdict(signals: list[Signal], text: str, section: str) -> Verdict:
     return Verdict(tuple(seen) or ("other",), MATERIAL, reason, _direction(signals))
 
 
-def _moved_reason(moved: list[Signal]) -> str:
-    names = sorted({name for sig in moved for _, name in sig.terms})
-    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-    return f"terms moved, not changed: {shown} named elsewhere in the other version"
-
-
 def _minor(text: str, section: str, reason: str) -> Verdict:
     return Verdict(categorize(text, section), MINOR, reason)
 
 
 # --- entry point ---------------------------------------------------------------------------------
-# "old"/"new" → (kind, name) → how many of that side's changed clauses name the term
-Terms = dict[str, Counter]
-
-
-@lru_cache(maxsize=4096)  # a page may repeat one sentence thousands of times
-def document_terms(text: str) -> frozenset[tuple[str, str]]:
-    """Every data type, purpose and recipient a whole version names, wherever it names it."""
-    t = normalize(text)
-    found = {("data", n) for n in _DATA.find(t)} | {("data", n) for n in _DATA_SHORT.find(t)}
-    found |= {("purpose", n) for n in _PURPOSES.find(t)}
-    found |= {("recipient", n) for n in _RECIPIENTS.find(t)}
-    return frozenset(found)
-
-
-def document_mechanisms(text: str) -> Counter:
-    """The transfer mechanisms a whole version names, wherever it names them."""
-    return Counter(("mechanism", n) for n in features_mechanisms(normalize(text)))
-
-
-def _unmoved(signals: list[Signal], terms: Terms | None) -> tuple[list[Signal], list[Signal]]:
-    """(signals kept, term signals that only moved). A term moved when the other side's changed clauses
-    name it at least as often as this side's do: it left one sentence or list for another, and no
-    statement of it was gained or lost overall."""
-    if terms is None:
-        return signals, []
-    kept, moved = [], []
-    for sig in signals:
-        own, other = terms.get(sig.side, Counter()), terms.get("old" if sig.side == "new" else "new", Counter())
-        if sig.terms and all(kind == "mechanism" for kind, _ in sig.terms):
-            # a transfer mechanism the other version already relies on, anywhere in it, is no new
-            # reliance nor a lost one: a stale reference brought in line, or one restated
-            whole = terms.get(("old" if sig.side == "new" else "new") + " document", Counter())
-            (moved if all(whole[t] for t in sig.terms) else kept).append(sig)
-            continue
-        (moved if sig.terms and all(other[t] >= own[t] for t in sig.terms) else kept).append(sig)
-    return kept, moved
-
-
 def judge(change_type: str, old: str | None, new: str | None, section: str = "",
           terms: Terms | None = None) -> Verdict:
     """Judge one non-cosmetic clause change. change_type: added | removed | modified | moved.
@@ -349,6 +333,8 @@ def _judge_modified(old: str, new: str, section: str, terms: Terms | None = None
         return _minor(new, section, "markup only")
     if _gap_artefact(old, new):
         return _minor(new, section, "words dropped leaving a gap: extraction artefact")
+    if change_log(strip_markdown(old)) and change_log(strip_markdown(new)):
+        return _minor(new, section, _CHANGE_LOG_REASON)
     fo, fn = features(old), features(new)
     signals, moved = _unmoved(_compare(fo, fn, old, new), terms)
     if not signals:
@@ -365,6 +351,8 @@ def _judge_clause(added: bool, raw: str, section: str, terms: Terms | None = Non
     listed = added and section_cats & {"collection", "sharing", "tracking_ads"} and (f.data or f.recipients)
     if _label_like(f.text) and not listed:
         return _minor(raw, section, f"heading or label {verb}")
+    if change_log(f.text):
+        return _minor(raw, section, _CHANGE_LOG_REASON)
     if _POINTER.match(f.text) and not f.negated and f.text.count(". ") == 0:
         return _minor(raw, section, f"pointer to another page {verb}")
     if _DEFINITION.match(f.text) and f.text.count(". ") == 0 and not f.data:  # naming data, it states a flow

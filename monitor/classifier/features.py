@@ -115,6 +115,7 @@ _NUM = "|".join(sorted(lx.NUMBER_WORDS, key=len, reverse=True))
 _DURATION = re.compile(lx.DURATION.format(numbers=_NUM))
 _INDEFINITE = re.compile(lx.INDEFINITE)
 _AGE = re.compile(lx.AGE)
+_AGE_WORDS = re.compile(lx.AGE_WORDS.format(numbers=_NUM))
 _DATE = re.compile(lx.DATE)
 _NAME_RUN = re.compile(r"\b(?:with|to) ((?:[A-Z][\w+&'.-]*)(?: (?:[A-Z][\w+&'.-]*|of|&|and))*)")
 _SENTENCE = re.compile(r"[^.!?;|]+")
@@ -204,6 +205,10 @@ def _ages(text: str) -> dict[int, str]:
         age = int(m.group(1) or m.group(2))
         if 8 <= age <= 21:
             found.setdefault(age, m.group(0))
+    for m in _AGE_WORDS.finditer(text):
+        age = lx.NUMBER_WORDS[m.group(1)]
+        if 8 <= age <= 21:
+            found.setdefault(age, m.group(0))
     return found
 
 
@@ -221,9 +226,38 @@ _PRODUCT_ADS = re.compile(r"\b([A-Z][\w.&-]*) Ads\b")
 _CHANNEL = re.compile(r"\b(?:the following|this|that|our|the below|a dedicated|a separate) e-?mail address(?:es)?\b", re.I)
 
 
+# A run of capitalized words inside a sentence is a proper name ("through our Employer Branding offer",
+# "the Health Connect app"): a data word inside it names a product, not data the product takes. Runs a
+# data term spans whole, words such as "Data" or "Information" aside, are the policy's defined terms
+# ("Device Information", "Precise Location Data") and stay data.
+_TITLE_RUN = re.compile(r"(?<=[a-z0-9,;:)] )[A-Z][a-z][\w&'-]*(?: [A-Z][a-z][\w&'-]*)+")
+_DEFINED_TAIL = frozenset(
+    "data information info details address addresses number numbers id ids identifier identifiers records history "
+    "content categories files logs".split()
+)
+
+
+def _product_names(text: str) -> str:
+    return _TITLE_RUN.sub(_unname, text)
+
+
+def _unname(m: re.Match[str]) -> str:
+    run = m.group(0)
+    low = run.lower()
+    spans = [d.span() for d in _DATA.rx.finditer(low)]
+    if not spans:
+        return run
+    covered = set()
+    for a, b in spans:
+        covered.update(range(a, b))
+    rest = [w for w in re.finditer(r"\S+", low) if w.start() not in covered and w.group(0) not in _DEFINED_TAIL]
+    return "the product" if rest else run
+
+
 def features(text: str) -> Features:
     """Reduce one clause (raw, may carry markdown) to the features the judgement compares."""
-    t = normalize(_CHANNEL.sub("this channel", _PRODUCT_ADS.sub(r"\1 product", _UI_LABEL.sub("the link", text))))
+    named = _product_names(_PRODUCT_ADS.sub(r"\1 product", _UI_LABEL.sub("the link", text)))
+    t = normalize(_CHANNEL.sub("this channel", named))
     f = Features(t)
     f.negated, f.affirmed = _polarity(t)
     if m := _CONSENT.search(t):

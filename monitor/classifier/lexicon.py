@@ -17,12 +17,13 @@ from __future__ import annotations
 CATEGORY_TERMS: dict[str, str] = {
     "sharing": r"\bshar(?:e|es|ed|ing)\b|\bdisclos\w*|third[- ]part(?:y|ies)|\bpartners?\b|service providers?"
     r"|affiliates?|\bvendors?\b|made available to|make \w+ available to|\breceives?\b",
-    "sale": r"\bsell\b|\bsells\b|\bselling\b|\bsold\b|\bsale of\b|\"sale\"|\bsale\b(?= or | of)",
+    "sale": r"\bsell\b|\bsells\b|\bselling\b|\bsold\b|\bsale of\b|(?<=\")sales?(?=\")|\bsales?\b(?= or | of)",
     "tracking_ads": r"\bcookies?\b|\bpixels?\b|\bsdks?\b|web beacons?|\btracking\b|\btrack\b|advertis\w*|\bads?\b"
     r"|retarget\w*|targeting|similar technologies|do not track|cross-(?:site|device|context)",
     "collection": r"\bcollect\w*|\bgather\w*|\bobtain\w*|we receive|information (?:you|we) (?:provide|receive)"
     r"|\bcapture\w*|\binfer(?:s|red|ences?)?\b|information we (?:get|have)",
     "use": r"\bwe (?:may |also |will |can )?(?:use|process)\b|\bpurposes?\b|legal basis|legitimate interests?"
+    r"|\b(?:is|are|be) used (?:to|for)\b|improv\w* (?:our |the )?(?:products?|services?)|troubleshoot\w*"
     r"|\btrain\w*|personali[sz]\w*|machine learning|\bai\b|artificial intelligence|\bprofil(?:e|ing)\b",
     "retention": r"\bretain\w*|\bretention\b|\bkeep\b|\bkept\b|\bstorage period|how long|\bdelet\w*|\beras\w*"
     r"|\bpurg\w*|\bstore (?:your|the|this|it)\b|\bdays?\b(?= after| from)",
@@ -30,9 +31,9 @@ CATEGORY_TERMS: dict[str, str] = {
     r"|standard contractual|adequacy|outside (?:of )?(?:the|your) (?:country|eea|european|united)",
     "children": r"\bchild\w*|\bminors?\b|\bteens?\b|teenagers?|under (?:the age of )?1\d\b|parental|\bguardians?\b"
     r"|\bparents?\b|age verification|age of majority|age estimation|age (?:range|information)|proof of age",
-    "rights": r"right to|your rights|opt[- ]?out|opt[- ]?in\b|unsubscrib\w*|withdraw\w*|\bobject\b|\baccess\b"
+    "rights": r"right to|your rights|opt[- ]?out|opt[- ]?in\b|unsubscri(?:b|pt)\w*|withdraw\w*|\bobject\b|\baccess\b"
     r"|\bcorrect\b|rectif\w*|portab\w*|\bappeal\b|global privacy control|preference signal|\bsettings\b"
-    r"|\bchoices?\b|data subject|consumer request",
+    r"|\bchoices?\b|data subject|consumer request|\bpreferences\b|delete your account",
     "change_notice": r"(?:changes?|updates?|modif\w*|revis\w*) (?:to )?(?:this|our|the) (?:privacy )?"
     r"(?:policy|notice|statement)|notify you|material changes?",
     "security": r"\bsecur\w*|encrypt\w*|safeguard\w*|\bbreach\w*|unauthori[sz]ed access",
@@ -51,7 +52,7 @@ SECTION_TERMS: dict[str, str] = {
     "retention": r"retention|retain|\bkeep\b|how long|delet|storage",
     "transfer": r"transfer|international|data privacy framework|privacy shield|outside",
     "children": r"child|minor|teen|\bage\b|parent",
-    "rights": r"right|choice|control|opt[- ]?out|access|your data|preferences",
+    "rights": r"right|choice|control|opt[- ]?out|access|your data|preferences|delet\w* (?:your|an) account",
     "change_notice": r"changes? to|updates? to|revision",
     "security": r"secur|protect",
     "scope_contact": r"contact|about us|who we are|scope|controller",
@@ -93,7 +94,9 @@ RECIPIENTS: dict[str, str] = {
     r"|companies|vendors?|platforms?|exchanges?)|ad[- ]?tech\b|ad serving",
     "measurement partners": r"(?:analytics|measurement) (?:partners?|providers?|services?|companies|vendors?)",
     "affiliates": r"affiliates?\b|affiliated (?:companies|entities)|family of companies|group companies"
-    r"|corporate (?:group|family)|parent company|subsidiar(?:y|ies)|sister compan",
+    r"|corporate (?:group|family)|subsidiar(?:y|ies)|sister compan",
+    # the company that owns the vendor is one recipient, not any affiliate: a spin-off drops it
+    "parent company": r"parent (?:company|companies|corporation|entity)|holding company",
     "law enforcement": r"law enforcement|police",
     "government": r"government(?:al)? (?:agencies|authorities|entities|bodies|requests?)|public authorit"
     r"|regulators?\b|\bsubpoenas?\b|court orders?",
@@ -254,7 +257,10 @@ RIGHT_GRANT = (
 
 # --- rights and choices ------------------------------------------------------------------------
 RIGHTS: dict[str, str] = {
-    "opt-out": r"opt(?:[- ])?out|unsubscrib\w*|turn (?:\w+ )?off|\bdisable\b|stop (?:receiving|getting)",
+    "opt-out": r"opt(?:[- ])?out(?! (?:platform|tool|page|mechanism|portal|link)s?\b)|unsubscrib\w*|turn (?:\w+ )?off"
+    r"|\bdisable\b|stop (?:receiving|getting)",
+    # a tool that carries the choice to many companies at once: dropping it removes a way to opt out
+    "opt-out tool": r"(?:opt(?:[- ])?out|unsubscri(?:be|ption)|choices?) (?:platform|tool|page|mechanism|portal|link)s?\b",
     "consent withdrawal": r"withdraw (?:\w+ )?consent|revoke (?:\w+ )?consent",
     "access": r"right (?:to|of) access|(?:request|obtain|get|download) (?:\w+ ){0,3}?(?:copy|report|access)"
     r"|access (?:to )?(?:\w+ )?(?:personal )?(?:information|data) (?:\w+ )?(?:we|about you)|personal data report",
@@ -293,7 +299,7 @@ NOTICE_METHODS: dict[str, str] = {
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "eighteen": 18, "twenty": 20, "thirty": 30, "sixty": 60, "ninety": 90, "a": 1, "an": 1,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "sixty": 60, "ninety": 90, "a": 1, "an": 1,
 }
 # "30 days", "two (2) years", "12-month"; {numbers} is filled with NUMBER_WORDS
 DURATION = r"\b(\d+|{numbers})(?: \(\d+\))?[ -](hour|day|week|month|year)s?\b"
@@ -302,6 +308,9 @@ AGE = (
     r"(?:under|over|below|above|younger than|older than|at least|aged|age of|ages of|minimum age (?:of |is )?)"
     r" ?(\d{1,2})\b|\b(\d{1,2})(?: years? (?:of age|old)|\+| or (?:older|over|above|younger|under))"
 )
+# an age in words, the digits often following in brackets: "under the age of sixteen (16)"; {numbers} is
+# filled with NUMBER_WORDS
+AGE_WORDS = r"(?:under|over|below|above|younger than|older than|at least|aged|age of) (?:the age of )?({numbers})\b"
 UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 # retention periods are read only where a clause talks about keeping or deleting
 RETENTION_CONTEXT = (

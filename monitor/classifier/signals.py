@@ -60,7 +60,8 @@ def transfer_signals(fo: Features, fn: Features) -> list[Signal]:
         out.append(Signal("transfer", MIXED, f"transfer: {what}"))
     for c in only(fn.countries, fo.countries):
         if fo.countries or fo.mechanisms or fo.transfer_ctx:
-            out.append(Signal("transfer", EXPANDS, f"transfer: new destination {quote(c)}"))
+            out.append(Signal("transfer", EXPANDS, f"transfer: new destination {quote(c)}",
+                              frozenset({("country", c)}), "new"))
     return out
 
 

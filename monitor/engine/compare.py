@@ -25,6 +25,7 @@ from monitor.engine.result import RANK, ClauseChange, Comparison
 from monitor.engine.align import ADDED, MOVED, REMOVED, UNCHANGED, Pair, align
 from monitor.engine.clauses import HEADING, Clause, normalize_key, segment
 from monitor.engine.entries import named_entries
+from monitor.engine.pictures import pictured_rows
 
 
 
@@ -39,6 +40,7 @@ def compare(old_text: str, new_text: str) -> Comparison:
     judged: dict[tuple, ClauseChange | None] = {}
     repeats = _repeated_passages(pairs, old, new)
     entries = named_entries(pairs, old, new)
+    entries.update(pictured_rows(old_text, new_text, pairs, new))
     changes = [
         entries[id(p)] if id(p) in entries else _repeat_change(p, old, new) if id(p) in repeats else c
         for p in pairs if (c := _change_once(p, old, new, ctx, judged, terms)) is not None
@@ -191,6 +193,9 @@ def _importance(c: ClauseChange) -> tuple[int, int]:
     return (len(c.categories), len(c.diff))
 
 
+ASIDE = "scope_contact"
+
+
 def summarize(changes: Sequence[ClauseChange]) -> Comparison:
     """Aggregate clause changes: highest severity wins; categories and direction of the clauses at it."""
     clauses = tuple(changes)
@@ -202,6 +207,10 @@ def summarize(changes: Sequence[ClauseChange]) -> Comparison:
         return Comparison(False, "noise", (), "none", f"{n} cosmetic edit{'s' if n > 1 else ''} only", clauses)
     top = [c for c in clauses if c.severity == severity]
     found = {cat for c in top for cat in c.categories}
+    if severity == "material" and any(ASIDE in c.categories for c in clauses if c.severity == "minor"):
+        # who the policy covers and how to reach them is never material alone, so no material clause
+        # names it; a reviewer of a material change still wants to know that it moved with it
+        found.add(ASIDE)
     order = {cat: i for i, cat in enumerate(classify.CATEGORIES)}
     categories = tuple(sorted(found, key=lambda cat: (order.get(cat, len(order)), cat)))
     directions = {c.direction for c in top if c.direction != "none"}

@@ -1,0 +1,79 @@
+"""Statements the term tables cannot see: what a whole sentence says about the policy itself.
+
+Three shapes of plain-words statement that change what a policy covers or where data comes from,
+one that narrows how changes are announced, and one that only reports on the policy's own history:
+
+- a scope extension: "this policy also applies to the new Widgets app", "see the addendum for users in
+  Ruritania" — a new product or jurisdiction whose data the policy now governs (scope_contact);
+- a collection source: "we may obtain personal data from recruiting platforms" — data now taken from
+  someone other than the user (collection);
+- a notice confined to some changes: "we will notify you of material changes" where every change
+  was announced before (change_notice);
+- a change log: "We have updated our March 2025 policy to add ..." — it summarizes edits that are
+  compared, and judged, in the clauses where they were made.
+
+    >>> scope_extension("as of today this policy also applies to the widgets app.")
+    'policy also applies to'
+    >>> collection_source("we may collect personal information through third-party services.")
+    'collect personal information through third-party'
+"""
+
+from __future__ import annotations
+
+import re
+
+# "this policy also applies to ...", "the notice now covers ...", "an addendum applicable to users in ..."
+_SCOPE_EXTENSION = re.compile(
+    r"\b(?:policy|notice|statement)\b(?: [\w,()-]+){0,3}? (?:also|now|further|additionally) (?:applies|apply"
+    r"|covers|cover|governs|extends)(?: to\b)?"
+    r"|\b(?:addend(?:um|a)|supplement(?:al (?:notice|policy|terms))?|annex)\b(?: \w+){0,3}? "
+    r"(?:applicable|applies|that applies|for) (?:to )?(?:users|residents|individuals|consumers|people|customers)"
+    r" (?:in|of|from|located)\b"
+)
+# whose data: "personal data", "pii", "information about you"; the source: someone other than the user
+_PERSONAL = (r"(?:personal(?:ly identifiable)? (?:data|information)|\bpii\b|information about (?:you|individuals"
+             r"|candidates|users)|(?:your|such|this) (?:data|information))")
+_SOURCE = (r"(?:third[- ]part(?:y|ies)|(?:other|external|public(?:ly available)?) (?:sources?|services|platforms"
+           r"|databases)|data (?:brokers?|providers?|vendors?)|(?:vendor|partner|social media|recruiting) "
+           r"platforms?|our partners|business partners|publicly available)")
+_COLLECTION_SOURCE = re.compile(
+    rf"\b(?:collect|obtain|receive|acquire|source|buy|purchase|license)\w* (?:\w+ ){{0,3}}?{_PERSONAL}"
+    rf" (?:\w+ ){{0,3}}?(?:from|through|via|by way of) (?:\w+ ){{0,2}}?{_SOURCE}"
+)
+# "We have updated our July 2024 Privacy Policy to ...", "This version of our notice changes ..."
+_CHANGE_LOG = re.compile(
+    r"^(?:\W*)(?:we(?:'ve| have)?|this (?:update|version)) (?:\w+ ){0,2}?(?:updated|changed|revised|amended|modified)"
+    r" (?:[\w,./-]+ ){0,8}?(?:policy|notice|statement)\b(?: \w+){0,3}? (?:to|in order to|with|by)\b"
+)
+
+# "we will notify you of material changes": notice promised only for some changes, not for every one
+_NOTICE_LIMIT = re.compile(
+    r"\b(?:notice|notif\w*|inform\w*|tell|email|e-mail|alert)\w* (?:\w+ ){0,4}?(?:of|about|regarding|for|if|when|where)"
+    r" (?:\w+ ){0,3}?(?:material|significant|substantial|substantive|important|major)\b"
+    r"|\b(?:material|significant|substantial|substantive|important|major) (?:changes?|updates?|revisions?"
+    r"|modifications?|amendments?) (?:\w+ ){0,6}?(?:notice|notif\w*|inform\w*|tell you|email you|let you know)"
+)
+_LIMIT_WORD = re.compile(r"\b(?:material|significant|substantial|substantive|important|major)\b")
+
+def scope_extension(text: str) -> str:
+    """The words that extend what the policy covers, or "". `text` is normalized (lower case)."""
+    m = _SCOPE_EXTENSION.search(text)
+    return m.group(0).strip() if m else ""
+
+
+def collection_source(normalized: str) -> str:
+    """The words saying personal data is obtained from a third party or other source, or ""."""
+    m = _COLLECTION_SOURCE.search(normalized)
+    return m.group(0).strip() if m else ""
+
+
+def notice_limit(text: str) -> str:
+    """The words that confine a notice of changes to some changes ("notify you of material updates"), or "".
+    `text` is normalized (lower case)."""
+    m = _NOTICE_LIMIT.search(text) if _LIMIT_WORD.search(text) else None
+    return m.group(0).strip() if m else ""
+
+
+def change_log(text: str) -> bool:
+    """Does the clause only report how the policy itself was revised?"""
+    return bool(_CHANGE_LOG.search(text.lower()))
