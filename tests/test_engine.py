@@ -152,7 +152,7 @@ def test_a_text_compared_with_itself_has_no_change(doc: str) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["engine.clauses", "engine.align", "engine.worddiff", "classifier.features", "classifier.classify",
+    ["engine.clauses", "engine.slots", "engine.worddiff", "classifier.features", "classifier.classify",
      "classifier.statements", "engine.compare", "engine.pictures", "render.terminal"],
 )
 def test_docstring_examples_run(module: str, monkeypatch: pytest.MonkeyPatch) -> None:

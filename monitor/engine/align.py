@@ -13,8 +13,8 @@ Cheap first, expensive last, so a 130 KB policy aligns in tens of milliseconds:
 5. a long unpaired clause that nearly contains a short one seeds a pair that grows the same way: a
    sentence listing things turned into a bulleted list, or the reverse;
 6. last, a removed and an added clause in the same slot (between the same paired neighbours, in the
-   same section) are one clause rewritten when they share real content words, though too few for a
-   similarity match: "We delete usage logs after 30 days." → "We keep usage logs for 2 years.".
+   same section) are one clause rewritten when they share real content words (slots.py), though too
+   few for a similarity match: "We delete usage logs after 30 days." → "We keep usage logs for 2 years.".
    Only where the slot is unambiguous: one pair in it stands clearly above any rival.
 """
 
@@ -23,10 +23,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from monitor.engine.clauses import HEADING, MONTH_PATTERN, Clause, is_date_notice, normalize_key
-from monitor.engine.sequence import longest_run, matching_pairs, ratio
+from monitor.engine.sequence import matching_pairs, ratio
+from monitor.engine.slots import slot_score
 
 UNCHANGED, MOVED, MODIFIED, ADDED, REMOVED = "unchanged", "moved", "modified", "added", "removed"
 
@@ -43,28 +44,8 @@ GROW_GAIN = 0.02  # similarity an extra clause must add to join a split or merge
 MAX_GROWN = 60
 JACCARD_SPREAD = 0.25  # candidates this far below the best word overlap are not worth a ratio
 # same-slot pairing (stage 6): far weaker evidence than MIN_SCORE, so only inside one narrow gap
-SLOT_MIN_SHARED = 2  # words of substance both clauses must have (not generic, not numbers) ...
-SLOT_MIN_RUN = 3  # ... or one such word in a phrase of this many words both have: "sell your personal data"
-SLOT_MIN_DICE = 0.3  # 2·shared / (content words of both): the share of content in common
 SLOT_MAX_CLAUSES = 6  # per side: a wider gap is a passage rewritten, which clause became which a guess
 SLOT_MARGIN = 0.15  # a pair must beat every rival for either of its clauses by this much
-
-# Words that carry no content of their own: function words, pronouns, modals and negations (what
-# changes when a clause is rewritten, not what it is about).
-_STOP = frozenset(
-    "a an the and or nor but of to in on at by for with without from as into onto over under about after "
-    "before during until within than then there here so if when where while which who whom whose what how "
-    "why is are was were be been being am it its this that these those we us our ours you your yours they "
-    "them their he she his her i me my do does did doing done not no never may might will would can could "
-    "shall should must have has had having any all some such other also only more most each every both "
-    "either neither just very too up out e g ie eg etc".split()
-)
-# Content words too common in a policy to say that two clauses are about the same thing on their own.
-_GENERIC = frozenset(
-    "information data personal use used using service services user users account accounts privacy "
-    "policy notice provide provided product products include including example".split()
-)
-
 
 @dataclass(frozen=True)
 class Pair:
@@ -283,46 +264,6 @@ def _pair_contained(
                 free_new.difference_update(grown.new)
                 pairs.append(grown)
     return pairs
-
-
-def _content(clause: Clause) -> frozenset[str]:
-    """Content words of a clause, a plural "s" folded: "logs" and "log" are one word."""
-    return frozenset(
-        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-        for w in clause.key.split()
-        if w not in _STOP
-    )
-
-
-def _substantive(words: Iterable[str]) -> int:
-    # dates and numbers ("30 may 2026") and generic words do not make two sentences one
-    return sum(1 for w in words if w not in _GENERIC and not w.isdigit())
-
-
-def _shared_phrase(a: Clause, b: Clause) -> bool:
-    """The longest run of words both clauses have is a phrase with content: "sell your personal information"."""
-    wa, wb = a.key.split(), b.key.split()
-    start, _, size = longest_run(wa, wb)
-    run = [w for w in wa[start: start + size] if w not in _STOP]
-    return size >= SLOT_MIN_RUN and len(run) >= 2 and _substantive(run) >= 1
-
-
-def slot_score(a: Clause, b: Clause) -> float:
-    """How plainly two clauses are one rewritten, by the content words they share (0 when too few).
-
-    >>> from monitor.engine.clauses import segment
-    >>> old, new = segment("We delete usage logs after 30 days. We keep usage logs for 2 years.")
-    >>> slot_score(old, new)
-    0.4
-    """
-    wa, wb = _content(a), _content(b)
-    shared = wa & wb
-    if len(shared) < 2:
-        return 0.0
-    if _substantive(shared) < SLOT_MIN_SHARED and not (_substantive(shared) and _shared_phrase(a, b)):
-        return 0.0
-    dice = 2 * len(shared) / (len(wa) + len(wb))
-    return round(dice, 3) if dice >= SLOT_MIN_DICE else 0.0
 
 
 def _neighbours(n: int, anchor: dict[int, int]) -> list[tuple[int, int]]:
