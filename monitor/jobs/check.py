@@ -35,7 +35,7 @@ log = logging.getLogger("monitor.jobs.check")
 OUTCOMES = ("new", "changed", "unchanged", "failed")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per document, held until the run's report is printed
 class DocumentResult:
     document: str
     url: str
@@ -151,7 +151,8 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
         async with Fetcher(watchlist.settings, transport=transport) as fetcher:
 
             async def one(key: str) -> None:
-                result = await _check_one(fetcher, workers, store, run_id, key, by_key[key][1], state[key], batch)
+                # Popped: a document's state is needed once, and the results take its place as the run goes.
+                result = await _check_one(fetcher, workers, store, run_id, key, by_key[key][1], state.pop(key), batch)
                 report.results.append(result)
                 if on_result is not None:
                     on_result(result)
@@ -188,6 +189,18 @@ async def _check_one(
     fetcher: Fetcher, workers: Workers, store: Store, run_id: int, key: str, doc: WatchedDocument, state: DocumentState,
     batch: UnchangedBatch | None = None,
 ) -> DocumentResult:
+    # The page's bytes count against settings.memory_budget from before they are read until stored.
+    hold = fetcher.hold()
+    try:
+        return await _check_held(fetcher, workers, store, run_id, key, doc, state, batch, hold)
+    finally:
+        hold.release()
+
+
+async def _check_held(
+    fetcher: Fetcher, workers: Workers, store: Store, run_id: int, key: str, doc: WatchedDocument, state: DocumentState,
+    batch: UnchangedBatch | None, hold,  # noqa: ANN001
+) -> DocumentResult:
     started = time.monotonic()
     deadline = fetcher.settings.document_deadline
     try:
@@ -195,7 +208,7 @@ async def _check_one(
         async with asyncio.timeout(deadline):
             # HOOK(issue 12): per-host politeness across workers (free on SQLite).
             async with store.host_slot(urlsplit(doc.url).hostname or "", fetcher.settings.per_host):
-                fetched = await fetcher.fetch(doc.url, etag=state.etag, last_modified=state.last_modified)
+                fetched = await fetcher.fetch(doc.url, etag=state.etag, last_modified=state.last_modified, hold=hold)
         obs = await _observe(workers, store, key, doc, fetched, fetcher.settings, state)
     except TimeoutError:
         obs = Observation(key, "failed", utcnow(), error=f"gave up after {deadline:g}s (settings.document_deadline)")
