@@ -21,6 +21,7 @@ import json
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from pathlib import Path
@@ -64,7 +65,9 @@ def one_run(watchlist_path: Path, db: Path, n: int, phase: str, top: int) -> Non
         if seen[0] == n // 2:
             midway.append(tracemalloc.take_snapshot())
 
-    report = _step("run_check", lambda: run_check(watchlist, store, (), on_result=on_result), rows)
+    near_peak = _PeakWatcher()
+    with near_peak:
+        report = _step("run_check", lambda: run_check(watchlist, store, (), on_result=on_result), rows)
     held_by_run = tracemalloc.take_snapshot()
     text = _step("report as JSON", lambda: json.dumps(report.to_dict(), indent=2, ensure_ascii=False), rows)
     store.close()
@@ -77,6 +80,35 @@ def one_run(watchlist_path: Path, db: Path, n: int, phase: str, top: int) -> Non
     if midway:
         _print_sites(f"grown since the run started, halfway through it (top {top}):",
                      midway[0].compare_to(before_run, "lineno"), top)
+    if near_peak.snapshot is not None:
+        _print_sites(f"grown since the run started, near its peak ({near_peak.held / KIB:,.0f} KiB held, "
+                     f"at {near_peak.at:.1f} s; top {top}):", near_peak.snapshot.compare_to(before_run, "lineno"), top)
+
+
+class _PeakWatcher:
+    """A snapshot taken from a thread whenever the traced memory passes its last high mark by 5%."""
+
+    def __init__(self) -> None:
+        self.snapshot, self.held, self.at = None, 0, 0.0
+        self._stop = threading.Event()
+
+    def __enter__(self) -> _PeakWatcher:
+        self._started = time.perf_counter()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        mark = tracemalloc.get_traced_memory()[0]
+        while not self._stop.wait(0.02):
+            held = tracemalloc.get_traced_memory()[0]
+            if held > mark * 1.05:
+                self.snapshot, self.held, self.at = tracemalloc.take_snapshot(), held, time.perf_counter() - self._started
+                mark = held
 
 
 def _print_sites(title: str, stats: list, top: int) -> None:
