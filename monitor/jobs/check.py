@@ -176,7 +176,7 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
         # Evidence of what the page said: Save Page Now, rate-limited; a failure is logged, never fatal.
         changed = [r.url for r in report.results if r.outcome == "changed"]
         if changed:
-            from monitor.sources.archive import request_captures  # only when asked for: it pulls in waybackpy
+            from monitor.sources.savepage import request_captures  # only when asked for
 
             await request_captures(watchlist.archive, watchlist.settings, changed)
     report.results.sort(key=lambda r: r.document)
