@@ -24,7 +24,7 @@ from monitor.jobs.batch import UnchangedBatch
 from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, document_key
 from monitor.engine.result import Comparison
 from monitor.errors import ContentError, FetchError, StoreError, UsageError
-from monitor.sources.hosts import host_of, run_by_host
+from monitor.sources.hosts import host_lanes, host_of, run_lanes
 from monitor.sources.vendor import Fetcher
 from monitor.delivery.notify import DeliveryReport, deliver_pending, raise_operational_events
 from monitor.clock import aware, iso, utcnow
@@ -117,6 +117,24 @@ def register(store: Store, documents: list[tuple[Vendor, WatchedDocument]]) -> N
     )
 
 
+class StateInChunks:
+    """Documents' states read `chunk` at a time, in the order the documents are handed out, and
+    dropped once taken: what is in memory stays near `chunk` plus the lanes in flight, whatever N."""
+
+    def __init__(self, store: Store, order: list[str], chunk: int = 500) -> None:
+        self._store, self._order, self._chunk = store, order, chunk
+        self._next = 0
+        self._ready: dict[str, DocumentState] = {}
+
+    def pop(self, key: str) -> DocumentState:
+        # Lanes are taken in order, so a document asked for is at most a few chunks ahead.
+        while key not in self._ready and self._next < len(self._order):
+            keys = self._order[self._next:self._next + self._chunk]
+            self._next += len(keys)
+            self._ready.update(self._store.run_state(keys))
+        return self._ready.pop(key)
+
+
 def run_check(
     watchlist: Watchlist,
     store: Store,
@@ -142,7 +160,10 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
     run = store.check_run(list(by_key))
     run_id = run.run_id
     report = RunReport(run_id=run_id, started_at=iso(utcnow()))
-    state = store.run_state()
+    lanes = None if run.shared else host_lanes(list(by_key), lambda key: host_of(by_key[key][1].url), watchlist.settings.per_host)
+    # A shared run checks what it claims, in no order known here: every state at once. Else in the
+    # lanes' order, a chunk at a time (StateInChunks).
+    state = store.run_state() if lanes is None else StateInChunks(store, [key for lane in lanes for key in lane])
     workers = Workers(worker_count(watchlist.settings.workers, len(documents)))
     # Plain unchanged checks are written many to a transaction; a shared run closes each document's
     # claim in its own transaction, so it takes the ordinary path.
@@ -162,8 +183,7 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
             async def by_host() -> None:
                 # The bound is on whole documents, not just requests, so at most `concurrency` pages are
                 # in memory at once whatever the size of the watchlist; per-host lanes keep every slot busy.
-                await run_by_host(list(by_key), lambda key: host_of(by_key[key][1].url), settings.per_host,
-                                  settings.concurrency, one)
+                await run_lanes(lanes, settings.concurrency, one)
 
             # HOOK(issue 12): every document on SQLite (in per-host lanes); on PostgreSQL the ones this
             # worker claims.

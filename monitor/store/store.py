@@ -279,13 +279,12 @@ class Store(ReadsMixin, CapturesMixin, OutboxMixin, ClaimsMixin, ReviewMethods, 
             )
         return number
 
-    def run_state(self) -> dict[str, DocumentState]:
-        """What a check needs to know of every document before fetching, in one query."""
-        latest = (
-            select(Version.document_id, func.max(Version.number).label("number"))
-            .group_by(Version.document_id)
-            .subquery()
-        )
+    def run_state(self, keys: list[str] | None = None) -> dict[str, DocumentState]:
+        """What a check needs to know of every document (or of those in `keys`) before fetching, in one query."""
+        latest = select(Version.document_id, func.max(Version.number).label("number"))
+        if keys is not None:
+            latest = latest.where(Version.document_id.in_(keys))
+        latest = latest.group_by(Version.document_id).subquery()
         query = (
             select(
                 Document.id, Document.etag, Document.last_modified, Version.number, Version.sha256,
@@ -294,6 +293,8 @@ class Store(ReadsMixin, CapturesMixin, OutboxMixin, ClaimsMixin, ReviewMethods, 
             .outerjoin(latest, latest.c.document_id == Document.id)
             .outerjoin(Version, (Version.document_id == Document.id) & (Version.number == latest.c.number))
         )
+        if keys is not None:
+            query = query.where(Document.id.in_(keys))
         with self._read() as session:
             return {row[0]: DocumentState(*row[1:]) for row in session.exec(query)}
 
