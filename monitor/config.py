@@ -41,6 +41,9 @@ class Settings(_Strict):
     workers: int | None = Field(None, ge=0, le=64)  # processes for parsing and diffing; unset: one per core on large runs
     timeout: float = Field(30.0, gt=0, le=600)  # seconds, per request phase
     max_bytes: int = Field(10 * 1024 * 1024, ge=1024)  # a larger body fails the document
+    # Bytes of page bodies read or held at once, all documents together (sources/budget.py): a body
+    # waits for room before it is read; one larger than the budget is read alone.
+    memory_budget: int = Field(256 * 1024 * 1024, ge=1024)
     retries: int = Field(2, ge=0, le=10)  # extra attempts on timeouts, resets, 5xx, 429
     retry_backoff: float = Field(1.0, ge=0, le=60)  # first backoff in seconds, doubled each time
     max_retry_wait: float = Field(30.0, ge=0, le=600)  # a longer Retry-After fails instead of waiting

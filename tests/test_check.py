@@ -273,3 +273,35 @@ def test_a_german_policy_is_judged_like_an_english_one(server, make_watchlist, c
     (change,) = cli.json("changes", "de/privacy")
     assert change["material"] is True and change["categories"] == ["retention"]
     assert "'30 tage' became '730 tage'" in change["reason"]
+
+
+def test_document_states_are_read_a_chunk_at_a_time_and_registration_keeps_moved_urls_apart(tmp_path):
+    """1,200 documents: registered in chunks, a moved URL loses its validators and only that one;
+    their states read 500 at a time in the order asked for, each the store's own."""
+    from dataclasses import replace
+
+    from monitor.jobs.check import StateInChunks
+    from monitor.store.store import DocumentInfo, Store
+
+    store = Store.open(str(tmp_path / "pm.db"), create=True)
+    try:
+        infos = [DocumentInfo(f"v{n:04d}/privacy", f"v{n:04d}", f"Vendor {n}", "privacy", f"https://v{n}.example/p")
+                 for n in range(1200)]
+        store.sync_documents(infos)
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE document SET etag = 'e1'")
+        moved = 1100  # in the third chunk of the registration
+        infos[moved] = replace(infos[moved], url="https://elsewhere.example/p")
+        store.sync_documents(infos)
+        everything = store.run_state()
+        order = [i.id for i in reversed(infos)]
+        queries = []
+        original = store.run_state
+        store.run_state = lambda keys=None: queries.append(len(keys)) or original(keys)
+        chunks = StateInChunks(store, order, chunk=500)
+        states = {key: chunks.pop(key) for key in order}
+    finally:
+        store.close()
+    assert states == everything and len(states) == 1200
+    assert queries == [500, 500, 200]
+    assert [k for k, s in everything.items() if s.etag is None] == [infos[moved].id]

@@ -24,7 +24,7 @@ from monitor.jobs.batch import UnchangedBatch
 from monitor.config import Settings, Vendor, Watchlist, WatchedDocument, document_key
 from monitor.engine.result import Comparison
 from monitor.errors import ContentError, FetchError, StoreError, UsageError
-from monitor.sources.hosts import host_of, run_by_host
+from monitor.sources.hosts import host_lanes, host_of, run_lanes
 from monitor.sources.vendor import Fetcher
 from monitor.delivery.notify import DeliveryReport, deliver_pending, raise_operational_events
 from monitor.clock import aware, iso, utcnow
@@ -35,7 +35,7 @@ log = logging.getLogger("monitor.jobs.check")
 OUTCOMES = ("new", "changed", "unchanged", "failed")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per document, held until the run's report is printed
 class DocumentResult:
     document: str
     url: str
@@ -117,6 +117,24 @@ def register(store: Store, documents: list[tuple[Vendor, WatchedDocument]]) -> N
     )
 
 
+class StateInChunks:
+    """Documents' states read `chunk` at a time, in the order the documents are handed out, and
+    dropped once taken: what is in memory stays near `chunk` plus the lanes in flight, whatever N."""
+
+    def __init__(self, store: Store, order: list[str], chunk: int = 500) -> None:
+        self._store, self._order, self._chunk = store, order, chunk
+        self._next = 0
+        self._ready: dict[str, DocumentState] = {}
+
+    def pop(self, key: str) -> DocumentState:
+        # Lanes are taken in order, so a document asked for is at most a few chunks ahead.
+        while key not in self._ready and self._next < len(self._order):
+            keys = self._order[self._next:self._next + self._chunk]
+            self._next += len(keys)
+            self._ready.update(self._store.run_state(keys))
+        return self._ready.pop(key)
+
+
 def run_check(
     watchlist: Watchlist,
     store: Store,
@@ -142,7 +160,10 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
     run = store.check_run(list(by_key))
     run_id = run.run_id
     report = RunReport(run_id=run_id, started_at=iso(utcnow()))
-    state = store.run_state()
+    lanes = None if run.shared else host_lanes(list(by_key), lambda key: host_of(by_key[key][1].url), watchlist.settings.per_host)
+    # A shared run checks what it claims, in no order known here: every state at once. Else in the
+    # lanes' order, a chunk at a time (StateInChunks).
+    state = store.run_state() if lanes is None else StateInChunks(store, [key for lane in lanes for key in lane])
     workers = Workers(worker_count(watchlist.settings.workers, len(documents)))
     # Plain unchanged checks are written many to a transaction; a shared run closes each document's
     # claim in its own transaction, so it takes the ordinary path.
@@ -151,7 +172,8 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
         async with Fetcher(watchlist.settings, transport=transport) as fetcher:
 
             async def one(key: str) -> None:
-                result = await _check_one(fetcher, workers, store, run_id, key, by_key[key][1], state[key], batch)
+                # Popped: a document's state is needed once, and the results take its place as the run goes.
+                result = await _check_one(fetcher, workers, store, run_id, key, by_key[key][1], state.pop(key), batch)
                 report.results.append(result)
                 if on_result is not None:
                     on_result(result)
@@ -161,8 +183,7 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
             async def by_host() -> None:
                 # The bound is on whole documents, not just requests, so at most `concurrency` pages are
                 # in memory at once whatever the size of the watchlist; per-host lanes keep every slot busy.
-                await run_by_host(list(by_key), lambda key: host_of(by_key[key][1].url), settings.per_host,
-                                  settings.concurrency, one)
+                await run_lanes(lanes, settings.concurrency, one)
 
             # HOOK(issue 12): every document on SQLite (in per-host lanes); on PostgreSQL the ones this
             # worker claims.
@@ -175,7 +196,7 @@ async def _check_all(watchlist, store, documents, on_result, transport) -> RunRe
         # Evidence of what the page said: Save Page Now, rate-limited; a failure is logged, never fatal.
         changed = [r.url for r in report.results if r.outcome == "changed"]
         if changed:
-            from monitor.sources.archive import request_captures  # only when asked for: it pulls in waybackpy
+            from monitor.sources.savepage import request_captures  # only when asked for
 
             await request_captures(watchlist.archive, watchlist.settings, changed)
     report.results.sort(key=lambda r: r.document)
@@ -188,6 +209,18 @@ async def _check_one(
     fetcher: Fetcher, workers: Workers, store: Store, run_id: int, key: str, doc: WatchedDocument, state: DocumentState,
     batch: UnchangedBatch | None = None,
 ) -> DocumentResult:
+    # The page's bytes count against settings.memory_budget from before they are read until stored.
+    hold = fetcher.hold()
+    try:
+        return await _check_held(fetcher, workers, store, run_id, key, doc, state, batch, hold)
+    finally:
+        hold.release()
+
+
+async def _check_held(
+    fetcher: Fetcher, workers: Workers, store: Store, run_id: int, key: str, doc: WatchedDocument, state: DocumentState,
+    batch: UnchangedBatch | None, hold,  # noqa: ANN001
+) -> DocumentResult:
     started = time.monotonic()
     deadline = fetcher.settings.document_deadline
     try:
@@ -195,7 +228,7 @@ async def _check_one(
         async with asyncio.timeout(deadline):
             # HOOK(issue 12): per-host politeness across workers (free on SQLite).
             async with store.host_slot(urlsplit(doc.url).hostname or "", fetcher.settings.per_host):
-                fetched = await fetcher.fetch(doc.url, etag=state.etag, last_modified=state.last_modified)
+                fetched = await fetcher.fetch(doc.url, etag=state.etag, last_modified=state.last_modified, hold=hold)
         obs = await _observe(workers, store, key, doc, fetched, fetcher.settings, state)
     except TimeoutError:
         obs = Observation(key, "failed", utcnow(), error=f"gave up after {deadline:g}s (settings.document_deadline)")

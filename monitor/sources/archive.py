@@ -1,5 +1,5 @@
 """Web archives over HTTP: list a URL's captures (CDX), fetch each one raw (`id_`) and check that it is
-the memento asked for, and ask Save Page Now for a new capture.
+the memento asked for. (Asking for a new capture, Save Page Now, is savepage.py.)
 
     async with open_archive(watchlist.archive, watchlist.settings) as archive:
         for capture in await archive.list_captures("https://acme.example/privacy"):
@@ -27,7 +27,6 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -40,20 +39,19 @@ from monitor.sources import cdx
 from monitor.sources.cdx import Capture
 from monitor.config import ArchiveConfig, Settings
 from monitor.errors import ArchiveError
-from monitor.sources.http import RetryPolicy, build_client, parse_retry_after, read_body
+from monitor.sources.http import RetryPolicy, build_client, origin, parse_retry_after, read_body
+from monitor.sources.ratelimit import Clock, RateLimiter, Sleep
+
+# Save Page Now lives in savepage.py; its names stay importable from here, as since the first release.
+from monitor.sources.savepage import SAVE_PER_MINUTE, SavePageNow, request_captures, saved_capture_url  # noqa: F401
 
 log = logging.getLogger("monitor.sources.archive")
 
-# Save Page Now refuses anonymous clients beyond about 15 captures a minute; stay well under it.
-SAVE_PER_MINUTE = 6.0
 # Archive overload answers worth waiting for (with Retry-After when they give one).
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 # What the Internet Archive says about a site it will not serve (CDX text or replay page).
 BLOCKED_MARKERS = ("Blocked Site Error", "RobotAccessControlException", "AdministrativeAccessControlException",
                    "has been excluded from the Wayback Machine")
-
-Clock = Callable[[], float]
-Sleep = Callable[[float], Awaitable[None]]
 
 
 class CaptureSkipped(ArchiveError):
@@ -74,29 +72,6 @@ class Memento:
     body: bytes
     content_type: str | None
     url: str  # the archive URL it came from
-
-
-class RateLimiter:
-    """At most `per_minute` requests a minute, evenly spaced; `pause` holds everyone back (Retry-After).
-
-    The clock and sleep are injectable so tests check the spacing without waiting for it.
-    """
-
-    def __init__(self, per_minute: float, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
-        self.interval = 60.0 / per_minute
-        self.clock, self.sleep = clock, sleep
-        self._next = float("-inf")
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> None:
-        async with self._lock:
-            delay = self._next - self.clock()
-            if delay > 0:
-                await self.sleep(delay)
-            self._next = max(self._next, self.clock()) + self.interval
-
-    def pause(self, seconds: float) -> None:
-        self._next = max(self._next, self.clock() + seconds)
 
 
 @dataclass(frozen=True)
@@ -217,7 +192,7 @@ class WaybackArchive(Archive):
 
     @property
     def cdx_endpoint(self) -> str:
-        return _origin(self.config.url) + "/cdx/search/cdx"
+        return origin(self.config.url) + "/cdx/search/cdx"
 
     async def _list(self, url: str, low: str | None, high: str | None) -> list[Capture]:
         captures: list[Capture] = []
@@ -290,88 +265,6 @@ def check_memento(capture: Capture, status: int, headers: httpx.Headers, archive
         raise CaptureSkipped(f"HTTP {status}: the site answered {status} when this was captured")
 
 
-# --- Save Page Now ------------------------------------------------------------------------------------
-@dataclass
-class SavePageNow:
-    """Asks the Internet Archive to capture a page now (evidence of a change). Never raises.
-
-        async with SavePageNow(watchlist.archive, watchlist.settings) as spn:
-            await spn.request_capture(url)   # the new capture's URL, or None (logged)
-    """
-
-    config: ArchiveConfig
-    settings: Settings
-    transport: httpx.AsyncBaseTransport | None = None
-    clock: Clock = time.monotonic
-    sleep: Sleep = asyncio.sleep
-    requests: Counter[str] = field(default_factory=Counter)
-    _client: httpx.AsyncClient | None = field(default=None, init=False)
-
-    def __post_init__(self) -> None:
-        self.limit = RateLimiter(SAVE_PER_MINUTE, self.clock, self.sleep)
-
-    async def __aenter__(self) -> SavePageNow:
-        self._client = build_client(timeout=self.settings.timeout, user_agent=self.settings.user_agent,
-                                    transport=self.transport)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-
-    async def request_capture(self, url: str) -> str | None:
-        """The archive URL of a fresh capture of `url`, or None when it could not be had (logged)."""
-        if self.config.kind != "wayback":
-            log.info("not asking for a capture of %s: Save Page Now is an Internet Archive service", url)
-            return None
-        try:
-            return await self._save(url)
-        except Exception as exc:  # evidence is optional: nothing about it may fail a check run
-            log.warning("Save Page Now failed for %s: %s", url, exc)
-            return None
-
-    async def _save(self, url: str) -> str | None:
-        assert self._client is not None, "use SavePageNow as an async context manager"
-        await self.limit.wait()
-        self.requests["save"] += 1
-        async with self._client.stream("GET", _origin(self.config.url) + "/save/" + url) as response:
-            await read_body(response, self.settings.max_bytes, ArchiveError)  # bounded, and then ignored
-        if response.status_code == 429:
-            wait = parse_retry_after(response.headers.get("Retry-After")) or 60.0
-            self.limit.pause(wait)  # the next change waits its turn instead of being refused too
-            log.warning("Save Page Now refused %s (HTTP 429, too many requests); pausing %.0fs", url, wait)
-            return None
-        if response.status_code >= 400:
-            log.warning("Save Page Now answered HTTP %d for %s", response.status_code, url)
-            return None
-        found = saved_capture_url(response.headers, _origin(self.config.url))
-        if found is None:
-            log.warning("Save Page Now accepted %s but named no capture", url)
-        return found
-
-
-async def request_captures(config: ArchiveConfig, settings: Settings, urls: list[str],
-                           **options) -> dict[str, str | None]:  # noqa: ANN003 - transport, clock, sleep
-    """Save Page Now for each URL in turn (rate-limited); {url: capture URL or None}. Never raises.
-
-    What `check` calls after its documents are stored when `archive_on_change = true`: evidence of a
-    change is optional, so a failure is logged and the run's outcome does not depend on it.
-    """
-    async with SavePageNow(config, settings, **options) as spn:
-        return {url: await spn.request_capture(url) for url in urls}
-
-
-def saved_capture_url(headers: httpx.Headers, origin: str) -> str | None:
-    """Where Save Page Now put the capture: Content-Location, Location, or the memento Link."""
-    for name in ("Content-Location", "Location"):
-        value = headers.get(name, "")
-        match = re.search(r"/web/\d{14}/\S+", value)
-        if match:
-            return origin + match.group(0)
-    match = re.search(r"<([^>]*/web/\d{14}/[^>]*)>;\s*rel=\"[^\"]*memento", headers.get("Link", ""))
-    return match.group(1) if match else None
-
-
 # --- helpers ------------------------------------------------------------------------------------------
 def _give_up(problem: str, attempt: int, wait: float, settings: Settings, refused: bool) -> ArchiveError:
     if wait > settings.max_retry_wait:
@@ -388,11 +281,6 @@ def _blocked(url: str) -> tuple[str, str]:
     host = urlsplit(url).hostname or url
     return (f"{host} is excluded from the Internet Archive (blocked site): it serves no captures of {url}",
             "nothing to import from there; a pywb-based archive may have it ([archive] kind = \"pywb\")")
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _memento_timestamp(value: str) -> str:

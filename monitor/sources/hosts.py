@@ -116,7 +116,13 @@ async def run_by_host(
     flight (and so pages in memory) stay at `concurrency`, no runner waits on a busy host, and the
     bookkeeping is one task per runner, not one per item or lane.
     """
-    lanes = deque(host_lanes(items, host, per_host))
+    await run_lanes(host_lanes(items, host, per_host), concurrency, work)
+
+
+async def run_lanes(lanes: Iterable[list[T]], concurrency: int, work: Callable[[T], Awaitable[None]]) -> None:
+    """`work(item)` for every item of `lanes` (host_lanes), at most `concurrency` lanes at once, each
+    lane's items one after the other, lanes taken in order."""
+    lanes = deque(lanes)
 
     async def runner() -> None:
         while lanes:

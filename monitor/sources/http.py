@@ -20,6 +20,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -192,6 +193,12 @@ def next_hop(response: httpx.Response) -> str | None:
     except httpx.InvalidURL as exc:
         raise ValueError(f"an unreadable Location ({exc})") from None
     return str(target)
+
+
+def origin(url: str) -> str:
+    """'https://web.archive.org/web' → 'https://web.archive.org'."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 # --- retries ----------------------------------------------------------------------------------------

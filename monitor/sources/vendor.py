@@ -13,6 +13,7 @@ import httpx
 
 from monitor.config import Settings
 from monitor.errors import FetchError
+from monitor.sources.budget import ByteBudget, Hold, body_reservation
 from monitor.sources.hostpool import HostPoolTransport
 from monitor.sources.hosts import HostGate, HostLimiter, host_of
 
@@ -54,6 +55,7 @@ class Fetcher:
     host_gate: HostGate | None = None  # a second gate per host, e.g. shared by several workers
     _client: httpx.AsyncClient | None = field(default=None, init=False)
     _hosts: HostLimiter | None = field(default=None, init=False)
+    budget: ByteBudget | None = field(default=None, init=False)  # page bodies held at once (budget.py)
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -68,14 +70,23 @@ class Fetcher:
             transport=self.transport or HostPoolTransport(per_host=s.per_host, max_hosts=s.concurrency),
         )
         self._hosts = HostLimiter(s.per_host, s.per_host_delay, outer=self.host_gate)
+        self.budget = ByteBudget(s.memory_budget)
         return self
+
+    def hold(self) -> Hold:
+        """A document's share of the byte budget: pass it to `fetch`, release it once the page is stored."""
+        return Hold(self.budget)
 
     async def __aexit__(self, *exc: object) -> None:
         if self._client is not None:
             await self._client.aclose()
 
-    async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
-        """GET `url`, retrying transient failures with exponential backoff; raises FetchError."""
+    async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None,
+                    hold: Hold | None = None) -> FetchResult:
+        """GET `url`, retrying transient failures with exponential backoff; raises FetchError.
+
+        With `hold`, the body is read only once the byte budget has room for it, and stays counted
+        in the hold (until `hold.release()`)."""
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -87,7 +98,7 @@ class Fetcher:
         while True:
             attempt += 1
             try:
-                result = await self._get_following(url, headers)
+                result = await self._get_following(url, headers, hold)
             except _Retryable as exc:
                 wait = policy.wait(attempt, exc.retry_after)
                 if policy.gives_up(attempt, wait):
@@ -96,12 +107,12 @@ class Fetcher:
                 continue
             return FetchResult(**{**result.__dict__, "attempts": attempt, "elapsed": time.monotonic() - started})
 
-    async def _get_following(self, url: str, headers: dict[str, str]) -> FetchResult:
+    async def _get_following(self, url: str, headers: dict[str, str], hold: Hold | None = None) -> FetchResult:
         """Follow redirects one hop at a time, each checked before it is asked (see http.hop_allowed)."""
         watched: set[str] | None = None  # resolved only when a redirect needs it
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
-            answer = await self._get_once(current, headers)
+            answer = await self._get_once(current, headers, hold)
             if isinstance(answer, FetchResult):
                 return answer
             target = answer
@@ -116,7 +127,7 @@ class Fetcher:
             current = target
         raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}")
 
-    async def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult | str:
+    async def _get_once(self, url: str, headers: dict[str, str], hold: Hold | None = None) -> FetchResult | str:
         """The answer, or the URL a redirect points to."""
         assert self._client is not None and self._hosts is not None, "use Fetcher as an async context manager"
         async with self._hosts.slot(host_of(url)):
@@ -134,7 +145,7 @@ class Fetcher:
                         )
                     if response.status_code >= 400:
                         raise FetchError(f"HTTP {response.status_code} from {response.url}", status=response.status_code)
-                    body = b"" if response.status_code == 304 else await self._read_capped(response)
+                    body = b"" if response.status_code == 304 else await self._read_held(response, hold)
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                 raise _Retryable(f"{_describe(exc)} fetching {url}") from None
             except httpx.HTTPError as exc:
@@ -151,6 +162,18 @@ class Fetcher:
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
         return await read_body(response, self.settings.max_bytes, FetchError)
+
+    async def _read_held(self, response: httpx.Response, hold: Hold | None) -> bytes:
+        if hold is None:
+            return await self._read_capped(response)
+        await hold.reserve(body_reservation(response, self.settings.max_bytes))
+        try:
+            body = await self._read_capped(response)
+        except BaseException:
+            hold.release()
+            raise
+        hold.shrink(len(body))
+        return body
 
 
 def _redirect_target(response: httpx.Response) -> str | None:

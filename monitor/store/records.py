@@ -43,7 +43,7 @@ class DocumentInfo:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per watched document for a whole run: no __dict__ each
 class DocumentState:
     """A document as a check starts: its HTTP validators and its latest version."""
 
