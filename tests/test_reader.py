@@ -166,3 +166,21 @@ def test_history_prints_one_aligned_row_a_version(db: Path) -> None:
     assert [row.split()[0] for row in rows] == ["1", "2", "3"]
     assert rows[2].split()[1:3] == ["2026-04-10", "09:30"]  # captured 40 days after 1 March, UTC
     assert header.index("source") == rows[0].index("live") == rows[2].index("live")  # columns line up
+
+
+def test_a_reader_that_stops_early_gets_no_error(tmp_path: Path) -> None:
+    """`policy-monitor show DOC --json | head -c 20`: the pipe closes mid-output; the command stops quietly."""
+    store = Store.open(tmp_path / "big.db")
+    store.sync_documents([DocumentInfo("acme/privacy", "acme", "Acme", "privacy", "https://acme.test/privacy")])
+    run = store.start_run("check")
+    long_text = V1 + "".join(f"\n## Part {n}\n\nWe keep record {n} for {n} days.\n" for n in range(6000))
+    store.record(run, Observation("acme/privacy", "new", T0, text=long_text, url="https://acme.test/privacy"))
+    store.close()
+    command = [sys.executable, "-m", "monitor", "--db", str(tmp_path / "big.db"), "show", "acme/privacy", "--json"]
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout.read(20).startswith(b"{")
+        proc.stdout.close()  # the answer is 250 KB, four times what a pipe holds: the command is mid-write
+        stderr = proc.stderr.read().decode()
+        code = proc.wait(timeout=60)
+    assert "Error" not in stderr and "Traceback" not in stderr, stderr
+    assert code == 141

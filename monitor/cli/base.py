@@ -42,6 +42,12 @@ class _ErrorBoundary(TyperGroup):
             raise
         except MonitorError as exc:
             _fail(ctx, f"Error: {_with_hint(exc)}", exc.exit_code)
+        except BrokenPipeError:  # `policy-monitor changes --json | head`: the reader has all it wanted
+            import os
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+            raise typer.Exit(141) from None  # 128 + SIGPIPE, as a shell reports a program stopped by the pipe
         except Exception as exc:  # noqa: BLE001 - the boundary: anything unexpected is exit 1
             _fail(ctx, f"Error: unexpected {type(exc).__name__}: {exc} — rerun with --debug for the traceback", EXIT_ERROR)
         finally:
@@ -180,7 +186,12 @@ def state_of(ctx: typer.Context) -> State:
 
 
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """Streamed, a few KiB at a time: `check --json` on 10,000 documents is megabytes of text that
+    need not all be in memory at once."""
+    out = typer.get_text_stream("stdout")
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+    out.flush()
 
 
 def console() -> Console:
