@@ -11,10 +11,11 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.dataclasses import dataclass
 
 from monitor import DEFAULT_DATABASE, DEFAULT_WATCHLIST, __version__
 from monitor.errors import ConfigError
@@ -134,7 +135,14 @@ class NotifyTarget(_Strict):
         return value
 
 
-class WatchedDocument(_Strict):
+# The watched documents and their vendors are validated as strictly as the models, but stored in
+# slots: a check holds every entry for the whole run, and a model with its __dict__ and field set
+# costs about three times the bytes (bench/check_memory.py: 1.1 KB a document before this).
+_ENTRY = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, config=_ENTRY)
+class WatchedDocument:
     id: str
     kind: DocumentKind = "privacy"
     url: str
@@ -167,11 +175,12 @@ class WatchedDocument(_Strict):
         return value
 
 
-class Vendor(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_ENTRY)
+class Vendor:
     id: str
     name: str | None = None
     tags: tuple[str, ...] = ()
-    documents: tuple[WatchedDocument, ...] = Field(min_length=1)
+    documents: Annotated[tuple[WatchedDocument, ...], Field(min_length=1)]
 
     @field_validator("id")
     @classmethod
@@ -312,7 +321,7 @@ def _describe_location(raw: Any, loc: tuple[Any, ...]) -> str:
 
 def _describe_error(error: dict[str, Any]) -> str:
     kind = error["type"]
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # a model's extra key; an entry's (dataclass)
         return "unknown key (check its spelling, or remove it)"
     if kind == "missing":
         return "required field is missing"
