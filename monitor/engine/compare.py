@@ -122,13 +122,19 @@ def _repeat_change(p: Pair, old: Sequence[Clause], new: Sequence[Clause]) -> Cla
                         "noise", "a repeated passage: the other version holds the same sentences in order", "none")
 
 
+def _clauses_of(p: Pair, old: Sequence[Clause], new: Sequence[Clause]) -> list[Clause]:
+    return [old[i] for i in p.old] + [new[j] for j in p.new]
+
+
 def _changed_terms(pairs: Sequence[Pair], old: Sequence[Clause], new: Sequence[Clause]) -> classify.Terms:
     """How many changed clauses of each side name each term. A term gone from one changed clause and
     named by another on the other side moved (a list re-laid out, a sentence split): no change of
     practice. Unchanged text is left out: a term named only there did not move into the edit."""
     changed = [p for p in pairs if p.type not in (UNCHANGED, MOVED)]
     counts: classify.Terms = {"old": Counter(), "new": Counter()}
-    if any(p.old for p in changed) or any(p.new for p in changed):
+    # The mechanisms a whole version names matter only to a mechanism a changed clause names: reading
+    # both whole texts for them is a third of a small edit's cost, so only then.
+    if any(classify.document_mechanisms(c.text) for p in changed for c in _clauses_of(p, old, new)):
         counts["old document"] = classify.document_mechanisms(" ".join(c.text for c in old))
         counts["new document"] = classify.document_mechanisms(" ".join(c.text for c in new))
     for p in changed:
