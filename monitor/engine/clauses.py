@@ -95,7 +95,14 @@ def strip_inline(raw: str) -> tuple[str, bool]:
     return text, link_only
 
 
+# Every character any pattern of _strip needs: a text with none of them is plain already (most
+# sentences are), and one search replaces the dozen substitutions that would each find nothing.
+_MARKUP_CHAR = re.compile("[\\\\<\\[!*_`\ue000-\ue07f\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0]")
+
+
 def _strip(raw: str) -> tuple[str, bool, tuple[str, ...]]:
+    if _MARKUP_CHAR.search(raw) is None:
+        return _SPACE.sub(" ", raw).strip(), False, ()
     s = _INVISIBLE.sub("", raw.replace("\u00a0", " "))
     s = _ESC.sub(_park, s)  # idempotent: the document pass already parked most escapes
     s = _HTML_BREAK.sub(" ", s)
