@@ -27,21 +27,15 @@ def page(document: int, edition: int) -> bytes:
     return (f"<html><body><main><h1>Privacy policy of service {document}</h1>{body}{extra}</main></body></html>").encode()
 
 
-class LatencyServers:
-    """`hosts` servers, one per loopback address; GET /doc/N answers document N's page after `delay` s."""
+class LoopbackHosts:
+    """One HTTP server per loopback address (127.0.0.2, 127.0.0.3, ...), started and stopped together."""
 
-    def __init__(self, hosts: int = 4, delay: float = 0.05) -> None:
-        self.delay = delay
-        self.edition: dict[int, int] = {}
-        self.hits: dict[int, int] = {}
-        self.in_flight: dict[str, int] = {}
-        self.max_in_flight: dict[str, int] = {}
-        self._lock = threading.Lock()
-        self._servers = [ThreadingHTTPServer((f"127.0.0.{2 + i}", 0), self._handler()) for i in range(hosts)]
+    def _listen(self, handlers: list[type[BaseHTTPRequestHandler]]) -> None:
+        self._servers = [ThreadingHTTPServer((f"127.0.0.{2 + i}", 0), handler) for i, handler in enumerate(handlers)]
         for server in self._servers:
             server.daemon_threads = True
 
-    def __enter__(self) -> LatencyServers:
+    def __enter__(self):  # noqa: ANN204 - the subclass
         for server in self._servers:
             threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         return self
@@ -51,9 +45,25 @@ class LatencyServers:
             server.shutdown()
             server.server_close()
 
+    def origin(self, i: int) -> str:
+        host, port = self._servers[i].server_address[:2]
+        return f"http://{host}:{port}"
+
+
+class LatencyServers(LoopbackHosts):
+    """`hosts` servers, one per loopback address; GET /doc/N answers document N's page after `delay` s."""
+
+    def __init__(self, hosts: int = 4, delay: float = 0.05) -> None:
+        self.delay = delay
+        self.edition: dict[int, int] = {}
+        self.hits: dict[int, int] = {}
+        self.in_flight: dict[str, int] = {}
+        self.max_in_flight: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._listen([self._handler()] * hosts)
+
     def url(self, document: int) -> str:
-        host, port = self._servers[document % len(self._servers)].server_address[:2]
-        return f"http://{host}:{port}/doc/{document}"
+        return f"{self.origin(document % len(self._servers))}/doc/{document}"
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         servers = self

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
 import pytest
+from latency_server import LoopbackHosts
 
 from monitor.config import parse_watchlist
 from monitor.jobs.check import run_check
@@ -100,30 +100,17 @@ def policy_page(n: int, size: int) -> bytes:
     return ("".join(parts) + "</main></body></html>").encode()
 
 
-class BigPages:
+class BigPages(LoopbackHosts):
     """One loopback host per page (so per_host never serializes them); each answers after `delay` s."""
 
     def __init__(self, sizes: list[int], gzipped: set[int] = frozenset(), delay: float = 0.05) -> None:
         self.pages = [policy_page(n, size) for n, size in enumerate(sizes)]
         self.gzipped, self.delay = gzipped, delay
         self.hits: Counter[int] = Counter()
-        self._servers = [ThreadingHTTPServer((f"127.0.0.{2 + n}", 0), self._handler(n)) for n in range(len(sizes))]
-        for server in self._servers:
-            server.daemon_threads = True
-
-    def __enter__(self) -> BigPages:
-        for server in self._servers:
-            threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for server in self._servers:
-            server.shutdown()
-            server.server_close()
+        self._listen([self._handler(n) for n in range(len(sizes))])
 
     def url(self, n: int) -> str:
-        host, port = self._servers[n].server_address[:2]
-        return f"http://{host}:{port}/privacy"
+        return f"{self.origin(n)}/privacy"
 
     def _handler(self, n: int) -> type[BaseHTTPRequestHandler]:
         site = self
