@@ -23,6 +23,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import eval_corpus  # noqa: E402
 from monitor.engine.gate import judge_pair  # noqa: E402
+from monitor.text.identity import stated_date  # noqa: E402
 from monitor.text.quality import POLICY_WORDS, _sections  # noqa: E402
 
 _WORDS = re.compile(r"[a-z]{3,}")
@@ -39,33 +40,6 @@ def _signals(old: str, new: str) -> dict[str, str]:
     po, pn = (len(POLICY_WORDS & w) for w in (wo, wn))
     return {"headings": f"{len(ho & hn)}/{len(ho)}", "words": f"{len(wo & wn) / max(1, len(wo | wn)):.2f}",
             "mails": f"{len(mo & mn)}/{len(mo)}", "domains": f"{len(do & dn)}/{len(do)}", "policy words": f"{po}|{pn}"}
-
-
-_MONTHS = "january february march april may june july august september october november december".split()
-_MONTH = "|".join(_MONTHS + [m[:3] for m in _MONTHS])
-_STATED = re.compile(
-    r"(?:last (?:updated|modified|revised)|effective(?: date| as of| from| on)?|updated(?: on)?|revised(?: on)?)"
-    rf"\W{{0,6}}(?:({_MONTH})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})|(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH})\.?,? (\d{{4}})"
-    r"|(\d{4})-(\d{2})-(\d{2}))", re.I)
-
-
-def stated_date(text: str):
-    """The first date the text states it was updated or took effect, or None."""
-    from datetime import date
-
-    m = _STATED.search(text[:20000])
-    if not m:
-        return None
-    g = m.groups()
-    month = (lambda name: [x[:3] for x in _MONTHS].index(name.lower()[:3]) + 1)
-    try:
-        if g[0]:
-            return date(int(g[2]), month(g[0]), int(g[1]))
-        if g[4]:
-            return date(int(g[5]), month(g[4]), int(g[3]))
-        return date(int(g[6]), int(g[7]), int(g[8]))
-    except ValueError:
-        return None
 
 
 def _dates_back(cases) -> None:

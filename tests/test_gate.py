@@ -109,3 +109,77 @@ def test_a_german_policy_is_judged_through_its_phrasebook():
     v = judge_pair(de, de.replace("verkaufen Ihre Daten nicht", "verkaufen Ihre Daten"))
     assert v.quality["problem"] == "none" and v.material and "sale" in v.comparison.categories
     assert "'verkaufen ihre daten nicht' became" in v.verdict
+
+
+# A rewrite: the same practices (and one new one) in wholly new sentences, under the old title.
+REWRITE = {
+    "What we gather": "This personal information is what we hold. When you open an account we ask for your name and e-mail and keep a record of your card. "
+    "Our product logs which screens you visit, so faults can be traced.",
+    "Who receives it": "We share data with few parties. Card processors receive what they need to charge you. Advertising networks now receive "
+    "your device identifiers so that they can show you our ads on other sites.",
+    "How long": "Tickets are erased after two years; logs after a month.",
+    "What you control": "From the settings page you may download or erase everything we hold about you.",
+    "Updates": "Updates to this document appear here and reach you by e-mail first.",
+}
+
+
+def titled(title: str, body: str, date: str = "") -> str:
+    """`body` under a document title: its sections one level down, so the title heads them all."""
+    stated = f"Last updated: {date}\n\n" if date else ""
+    body = ("\n" + body).replace("\n# ", "\n## ").lstrip("\n")
+    return f"{title}\n{'=' * len(title)}\n\n{stated}{body}"
+
+
+def rewritten(**replace: str) -> str:
+    sections = {**REWRITE, **replace}
+    return "\n\n".join(
+        f"## {heading} (area {k})\n\n{text.replace('.', f' for area {k}.')}"
+        for k in range(10) for heading, text in sections.items()
+    )
+
+
+def test_a_rewrite_under_the_same_title_is_judged_and_says_it_is_a_rewrite():
+    v = judge_pair(titled("Acme Privacy Policy", policy()), titled("Acme Privacy Policy", rewritten()))
+    assert v.comparison is not None and v.comparison.kept < 0.10
+    assert not v.held and v.quality["problem"] == "none"
+    assert v.material and "sharing" in v.comparison.categories
+    assert v.verdict.startswith("rewritten under the same title: only ")
+
+
+def test_another_document_under_another_title_is_held_as_replaced():
+    v = judge_pair(titled("Acme Privacy Policy", policy()), titled("Acme Regional Privacy Notice", rewritten()))
+    assert v.held and not v.material and v.quality["problem"] == "replaced"
+    assert "'acme privacy policy' to 'acme regional privacy notice'" in v.quality["evidence"]
+
+
+def test_a_rewrite_that_stops_on_a_table_row_is_held_until_it_persists():
+    rows = "\n".join(f"| Screen use {k} | Device data | Legitimate interest |" for k in range(5))
+    cut = titled("Acme Privacy Policy", rewritten() + f"\n\n| Purpose | Data | Basis |\n|---|---|---|\n{rows}")
+    v = judge_pair(titled("Acme Privacy Policy", policy()), cut)
+    assert v.held and not v.material and v.quality["problem"] == "truncated"
+    assert "stops on a table row" in v.quality["evidence"]
+
+
+def test_an_older_version_served_again_is_held_and_a_later_one_is_judged():
+    # The new text keeps some clauses of the old (over MIN_KEPT): only its stated date gives it away.
+    old = titled("Acme Privacy Policy", policy(), "October 29, 2025")
+    retention = [p for p in policy().split("\n\n") if "Retention" in p or "support tickets" in p]
+    body = rewritten() + "\n\n" + "\n\n".join(retention)
+    older = titled("Acme Privacy Policy", body, "March 28, 2025")
+    v = judge_pair(old, older)
+    older_kept = judge_pair(titled("Acme Privacy Policy", policy()), titled("Acme Privacy Policy", body)).comparison.kept
+    assert 0.10 <= older_kept < 0.30, older_kept
+    assert v.held and not v.material and v.quality["problem"] == "replaced"
+    assert "2025-03-28, before the previous version's 2025-10-29" in v.quality["evidence"]
+    later = titled("Acme Privacy Policy", body, "December 1, 2025")
+    assert judge_pair(old, later).material
+
+
+def test_the_check_gate_holds_the_same_pages_as_diff():
+    from monitor.engine.gate import judge_page
+
+    old = titled("Acme Privacy Policy", policy())
+    held, comparison = judge_page(titled("Acme Privacy Policy", rewritten()), old)
+    assert held is None and comparison.material and comparison.reason.startswith("rewritten under the same title")
+    held, _ = judge_page(titled("Acme Regional Privacy Notice", rewritten()), old)
+    assert held is not None and held.kind == "replaced"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from monitor.engine.result import Comparison
-from monitor.text.quality import Problem, assess, assess_change, assess_pair, language
+from monitor.text.quality import Problem, assess, assess_change, assess_pair, language, rewrite_note
 
 # Languages the classifier reads through a phrasebook (monitor/classifier/languages), English aside.
 FOREIGN = frozenset({"de", "fr", "es"})
@@ -38,9 +38,11 @@ def judge_page(text: str, previous: str | None, kind: str = "privacy") -> tuple[
     if problem is not None and problem.kind != "unreadable":
         return problem, None
     comparison = compare(previous, text, kind)
-    held = assess_change(comparison.kept, previous)
+    held = assess_change(comparison.kept, previous, text)
     if held is None and problem is not None:
         comparison = _unjudged(comparison, problem)
+    elif held is None:
+        comparison = _noted(comparison, rewrite_note(comparison.kept, previous))
     return held, comparison
 
 
@@ -93,10 +95,21 @@ def judge_pair(old: str, new: str, kind: str = "privacy") -> Judgement:
         return Judgement(problem, None)
     comparison = compare(old, new, kind)
     if problem is None:
-        problem = assess_change(comparison.kept, old)
+        problem = assess_change(comparison.kept, old, new)
+        if problem is None:
+            comparison = _noted(comparison, rewrite_note(comparison.kept, old))
     if problem is not None:
         comparison = _unjudged(comparison, problem)
     return Judgement(problem, comparison)
+
+
+def _noted(comparison: Comparison, note: str | None) -> Comparison:
+    """A rewrite is judged like any version, its reason saying first that little of the old text is left."""
+    if note is None or not comparison.changed:
+        return comparison
+    from dataclasses import replace
+
+    return replace(comparison, reason=f"{note}; {comparison.reason}")
 
 
 def _unjudged(comparison: Comparison, problem: Problem) -> Comparison:
