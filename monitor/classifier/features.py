@@ -280,6 +280,10 @@ def features(text: str) -> Features:
     f.rights = _RIGHTS.find(t)
     if _NOTICE_CTX.search(t) and not _DATE.search(t):
         f.notice = _NOTICE.find(t)
+        if "notice by email" in f.notice:
+            # "emailed to the last email address you gave us": the address is how notice reaches you,
+            # not data the clause collects; its loss is the notice's, said once.
+            f.data.pop("email address", None)
     f.retention_ctx = bool(_RETENTION_CTX.search(t))
     if f.retention_ctx:
         f.durations = _durations(t)

@@ -284,9 +284,12 @@ RIGHTS: dict[str, str] = {
 NOTICE_CONTEXT = (
     r"(?:chang|updat|modif|revis|amend)\w* (?:\w+ ){0,6}?(?:this|our|the) (?:privacy )?(?:policy|notice|statement)"
     r"|material changes?|changes? (?:we make|to it)"
+    # "Any change will be posted to this Website": a sentence under the changes heading, naming no policy
+    r"|changes? (?:\w+ ){0,2}?(?:will|shall|may|would) be (?:posted|published|announced|notified|communicated)"
 )
 NOTICE_METHODS: dict[str, str] = {
-    "notice by email": r"(?:by|via|through) (?:\w+ )?e-?mail|e-?mail (?:you|notification)",
+    "notice by email": r"(?:by|via|through) (?:\w+ )?e-?mail|e-?mail (?:you|notification)"
+    r"|e-?mailed(?: to)? (?:you\b|the (?:\w+ ){0,3}?e-?mail address)",
     "in-product notice": r"in-app|in the app|through (?:the|our) services|prominent(?:ly)? (?:notice|post)"
     r"|notification|on our (?:website|services) (?:before|prior)",
     "advance notice": r"(?:prior|advance|advanced) notice|before (?:\w+ ){0,3}?(?:take|takes|become|becomes) "
