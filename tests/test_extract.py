@@ -375,7 +375,7 @@ def test_role_main_page_with_select_and_remove() -> None:
     assert selected.endswith("## Changes\n\nWe will tell you in the app before any change takes effect.\n")
 
 
-@pytest.mark.parametrize("module", ["monitor.text.extract", "monitor.text.normalize"])
+@pytest.mark.parametrize("module", ["monitor.text.extract", "monitor.text.normalize", "monitor.text.identity", "monitor.engine.gate"])
 def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted and not result.failed

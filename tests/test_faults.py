@@ -159,3 +159,21 @@ def test_another_document_in_place_of_the_policy_is_held_until_it_persists(site,
     assert "suspect page: replaced: only 0% of the previous version's clauses remain" in (first["error"] or ""), first
     assert second["outcome"] == "failed"
     assert third["outcome"] == "changed"
+
+
+def test_a_rewrite_under_the_same_title_alerts_on_its_first_run(site, cli):
+    policy = "# Bad Privacy Policy\n\n" + "\n\n".join(
+        f"We use the record of type {i} only to run the feature it belongs to. We delete it after {i + 10} days."
+        for i in range(40)
+    )
+    rewrite = "# Bad Privacy Policy\n\n" + "\n\n".join(
+        f"Personal information of kind {i} is collected from your browser and shared with advertising partners "
+        f"for {i + 1} purposes." for i in range(40)
+    )
+    site.set("/bad/privacy", policy, content_type="text/markdown")
+    run(cli)
+    site.set("/bad/privacy", rewrite, content_type="text/markdown")
+    _, docs = run(cli)
+    change = docs["bad/privacy"]["change"]
+    assert docs["bad/privacy"]["outcome"] == "changed" and change["material"], docs["bad/privacy"]
+    assert change["reason"].startswith("rewritten under the same title: only ") and "advertising partners" in change["reason"]

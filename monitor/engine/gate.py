@@ -41,8 +41,8 @@ def judge_page(text: str, previous: str | None, kind: str = "privacy") -> tuple[
     held = assess_change(comparison.kept, previous, text)
     if held is None and problem is not None:
         comparison = _unjudged(comparison, problem)
-    elif held is None:
-        comparison = _noted(comparison, rewrite_note(comparison.kept, previous))
+    elif problem is None:  # noted even when held: a rewrite cut off is accepted with it once it persists
+        comparison = _noted(comparison, rewrite_note(comparison.kept, previous, text))
     return held, comparison
 
 
@@ -97,7 +97,7 @@ def judge_pair(old: str, new: str, kind: str = "privacy") -> Judgement:
     if problem is None:
         problem = assess_change(comparison.kept, old, new)
         if problem is None:
-            comparison = _noted(comparison, rewrite_note(comparison.kept, old))
+            comparison = _noted(comparison, rewrite_note(comparison.kept, old, new))
     if problem is not None:
         comparison = _unjudged(comparison, problem)
     return Judgement(problem, comparison)

@@ -298,9 +298,9 @@ def assess_change(kept: float, previous: str, text: str | None = None) -> Proble
     return None
 
 
-def rewrite_note(kept: float, previous: str) -> str | None:
-    """Said before the reasons of a new version `assess_change` let through with almost nothing kept."""
-    if kept < MIN_KEPT and len(previous) >= SHORT_PAGE:
+def rewrite_note(kept: float, previous: str, text: str) -> str | None:
+    """Said before the reasons of a new version that kept almost nothing under the same title."""
+    if kept < MIN_KEPT and len(previous) >= SHORT_PAGE and document_title(previous) == document_title(text):
         return f"rewritten under the same title: only {kept:.0%} of the previous version's clauses remain"
     return None
 
