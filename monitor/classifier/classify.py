@@ -90,6 +90,26 @@ def _section_categories(section: str) -> frozenset[str]:
 
 # --- signals: monitor/classifier/signals.py holds the context-free ones ------------------------
 
+def _disclosure_signals(fo: Features, fn: Features) -> list[Signal]:
+    """A disclosure the law compelled, now left to the company's judgement, or the other way round."""
+    if not (fo.sharing_ctx and fn.sharing_ctx):
+        return []
+    if fo.compelled and not fo.discretion and fn.discretion and not fn.compelled:
+        return [Signal("sharing", EXPANDS, f"sharing: disclosure {_q(fo.compelled)} now {_q(fn.discretion)}")]
+    if fo.discretion and not fo.compelled and fn.compelled and not fn.discretion:
+        return [Signal("sharing", RESTRICTS, f"sharing: disclosure {_q(fo.discretion)} now only {_q(fn.compelled)}")]
+    return []
+
+
+def _ad_surface_signals(fo: Features, fn: Features) -> list[Signal]:
+    """Ads now shown where the old clause did not say: on other sites, apps, TVs, across devices."""
+    if not (fo.purposes.keys() & {"advertising", "targeted advertising"}):
+        return []
+    return [Signal("tracking_ads", EXPANDS, f"tracking_ads: ads now also {_q(fn.ad_surfaces[name])}",
+                   frozenset({("ad surface", name)}), "new")
+            for name in _only(fn.ad_surfaces, fo.ad_surfaces)]
+
+
 def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Signal]:
     """What the new clause says differently from the old one, strongest signals first."""
     out: list[Signal] = []
@@ -112,6 +132,8 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
     elif fn.consent and not fo.consent:
         cat = _main_practice(fn)
         add(Signal(cat, RESTRICTS, f"{cat}: condition {_q(fn.consent)} added"))
+    out.extend(_disclosure_signals(fo, fn))
+    out.extend(_ad_surface_signals(fo, fn))
     out.extend(_quantity_signals(fo, fn))
     out.extend(_transfer_signals(fo, fn))
     out.extend(_statement_signals(fo.text, fn.text))

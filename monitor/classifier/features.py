@@ -109,6 +109,9 @@ _TRANSFER_CTX = at_words(lx.TRANSFER_CONTEXT)
 _RIGHTS = Table(lx.RIGHTS)
 _NOTICE_CTX = at_words(lx.NOTICE_CONTEXT)
 _NOTICE = Table(lx.NOTICE_METHODS)
+_COMPELLED = at_words(lx.LEGAL_COMPULSION)
+_DISCRETION = at_words(lx.DISCRETION)
+_AD_SURFACES = Table(lx.AD_SURFACES)
 _RETENTION_CTX = at_words(lx.RETENTION_CONTEXT)
 _CHILD_CTX = at_words(lx.CHILD_CONTEXT)
 _NUM = "|".join(sorted(lx.NUMBER_WORDS, key=len, reverse=True))
@@ -129,6 +132,9 @@ class Features:
     negated: dict[str, str] = field(default_factory=dict)  # category → "does not sell"
     affirmed: dict[str, str] = field(default_factory=dict)  # category → "may sell"
     consent: str = ""
+    compelled: str = ""  # a disclosure limited to what the law compels ("when required by law")
+    discretion: str = ""  # ... or left to the company's judgement ("when we believe in good faith")
+    ad_surfaces: dict[str, str] = field(default_factory=dict)  # where ads are shown, in a clause about ads
     recipients: dict[str, str] = field(default_factory=dict)
     generic_recipient: str = ""
     data: dict[str, str] = field(default_factory=dict)
@@ -267,10 +273,16 @@ def features(text: str) -> Features:
         f.recipients = _RECIPIENTS.find(t)
         if m := _GENERIC.search(t):
             f.generic_recipient = m.group(0)
+        if m := _COMPELLED.search(t):
+            f.compelled = m.group(0)
+        if m := _DISCRETION.search(t):
+            f.discretion = m.group(0)
     f.data = _DATA.find(t)
     f.data_named = frozenset(f.data) | frozenset(_DATA_SHORT.find(t))
     f.collection_ctx = bool(_COLLECTION_CTX.search(t))
     f.purposes = _PURPOSES.find(t)
+    if "advertising" in f.purposes or "targeted advertising" in f.purposes:
+        f.ad_surfaces = _AD_SURFACES.find(t)
     f.mechanisms = _MECHANISMS.find(t)
     if f.mechanisms:
         f.scopes = frozenset(m.group(1) for m in _SCOPES.finditer(t))

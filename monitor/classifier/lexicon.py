@@ -85,6 +85,19 @@ CONSENT_LIMITS = (
     r"|if you (?:have )?(?:consented|opted in|agreed|give (?:us )?(?:your )?consent)"
 )
 
+# "when required by law", "in response to a valid court order": a disclosure the law compels. Turned
+# into one "we believe in good faith is appropriate" (DISCRETION), it is at the company's discretion.
+LEGAL_COMPULSION = (
+    r"(?:required|compelled|obliged|obligated) (?:to do so )?(?:by|under) (?:\w+ ){0,2}?"
+    r"(?:law|laws|court order|legal process|regulations?)"
+    r"|(?:legally|lawfully) (?:required|compelled|obliged|obligated)|court orders?|subpoenas?|warrants?"
+    r"|to comply with (?:a |an |the |any )?(?:applicable )?(?:law|laws|legal obligations?|legal process)"
+)
+DISCRETION = (
+    r"(?:believe|determine|consider|decide|think) (?:\w+ ){0,5}?(?:appropriate|necessary|reasonabl\w*|warranted|advisable)"
+    r"|good faith|(?:at|in) our (?:sole |absolute )?discretion"
+)
+
 # --- who data goes to --------------------------------------------------------------------------
 # Specific recipients: a new one in a sharing clause is material.
 RECIPIENTS: dict[str, str] = {
@@ -144,7 +157,8 @@ DATA_TYPES: dict[str, str] = {
     "health data": r"\bhealth\b|\bmedical\b",
     "financial data": r"financial (?:information|data|details)|payment (?:information|details|card)|credit card"
     r"|card numbers?|bank (?:account|details)|\btax\b",
-    "messages": r"direct messages|private messages|\bdms\b|message content|contents? of (?:your )?messages",
+    "messages": r"direct messages|private messages|\bdms\b|message contents?|contents? of (?:your |the )?(?:[\w-]+ )?"
+    r"(?:messages|communications|conversations|chats|calls|e-?mails)|(?:chat|call|conversation) (?:transcripts|recordings|logs)",
     "photos and media": r"\bphotos?\b|\bimages?\b|\bvideos?\b|voice recordings?|\bcamera\b|\bmicrophone\b",
     "device identifiers": r"device (?:identifiers?|ids?|and connection information|information)|advertising (?:identifiers?|ids?)|\bidfa\b|\baaid\b"
     r"|cookie ids?|mac address|\bimei\b|technical identifiers?",
@@ -209,6 +223,16 @@ PURPOSES: dict[str, tuple[str, str]] = {
         r"session (?:replay|recording)s?|record\w* (?:your |the )?(?:input|keystrokes|mouse movements|clicks|screen)"
         r"|keystroke (?:logging|recording|data)|analytics scripts?"),
     "licensing content": ("sharing", r"\blicens\w+ (?:\w+ ){0,4}?(?:content|data|information)"),
+}
+
+# Where ads are shown: a clause about ads that now names a surface beyond the old one's ("on partner
+# sites", "on connected TVs") extends the advertising to it.
+AD_SURFACES: dict[str, str] = {
+    "other sites and apps": r"(?:partner|third[- ]party|other(?: companies'?)?) (?:web ?sites|sites|apps|applications"
+    r"|services|platforms)|off (?:our )?(?:platform|site|services)|across the (?:web|internet)",
+    "mobile apps": r"mobile apps?|mobile applications?|in-app",
+    "connected TV": r"connected tvs?|smart tvs?|\bctv\b|streaming devices?",
+    "across devices": r"across (?:\w+ )?devices|cross[- ]device",
 }
 
 # --- transfers ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 
-from monitor.classifier.features import _COUNTRIES, _DATA, _DATA_SHORT, _PURPOSES, _RECIPIENTS, normalize
+from monitor.classifier.features import _AD_SURFACES, _COUNTRIES, _DATA, _DATA_SHORT, _PURPOSES, _RECIPIENTS, normalize
 from monitor.classifier.features import mechanisms as features_mechanisms
 from monitor.classifier.signals import Signal
 from monitor.classifier.statements import collection_source, scope_extension
@@ -20,11 +20,14 @@ Terms = dict[str, Counter]
 
 @lru_cache(maxsize=4096)  # a page may repeat one sentence thousands of times
 def document_terms(text: str) -> frozenset[tuple[str, str]]:
-    """Every data type, purpose, recipient and country a whole text names, and the statements of
+    """Every data type, purpose, recipient, country and place ads are shown a whole text names, and the statements of
     statements.py it makes, wherever it names them."""
     t = normalize(text)
     found = {("data", n) for n in _DATA.find(t)} | {("data", n) for n in _DATA_SHORT.find(t)}
-    found |= {("purpose", n) for n in _PURPOSES.find(t)}
+    purposes = _PURPOSES.find(t)
+    found |= {("purpose", n) for n in purposes}
+    if purposes.keys() & {"advertising", "targeted advertising"}:
+        found |= {("ad surface", n) for n in _AD_SURFACES.find(t)}
     found |= {("recipient", n) for n in _RECIPIENTS.find(t)}
     found |= {("country", n) for n in _COUNTRIES.find(t)}
     if scope_extension(t):
