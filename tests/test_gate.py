@@ -22,11 +22,11 @@ SECTIONS = {
 }
 
 
-def policy(**replace: str) -> str:
-    """A policy of some length, each sentence once: the same five sections for several regions."""
-    body = {**SECTIONS, **replace}
+def policy(sections: dict[str, str] = SECTIONS, where: str = "in region", **replace: str) -> str:
+    """A policy of some length, each sentence once: the same sections for several regions."""
+    body = {**sections, **replace}
     return "\n\n".join(
-        f"# {title} in region {k}\n\n{text.replace('.', f' in region {k}.')}"
+        f"# {title} {where} {k}\n\n{text.replace('.', f' {where} {k}.')}"
         for k in range(10) for title, text in body.items()
     )
 
@@ -130,12 +130,8 @@ def titled(title: str, body: str, date: str = "") -> str:
     return f"{title}\n{'=' * len(title)}\n\n{stated}{body}"
 
 
-def rewritten(**replace: str) -> str:
-    sections = {**REWRITE, **replace}
-    return "\n\n".join(
-        f"## {heading} (area {k})\n\n{text.replace('.', f' for area {k}.')}"
-        for k in range(10) for heading, text in sections.items()
-    )
+def rewritten() -> str:
+    return policy(REWRITE, "for area")
 
 
 def test_a_rewrite_under_the_same_title_is_judged_and_says_it_is_a_rewrite():
