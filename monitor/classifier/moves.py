@@ -20,8 +20,8 @@ Terms = dict[str, Counter]
 
 @lru_cache(maxsize=4096)  # a page may repeat one sentence thousands of times
 def document_terms(text: str) -> frozenset[tuple[str, str]]:
-    """Every data type, purpose, recipient, country and place ads are shown a whole text names, and the statements of
-    statements.py it makes, wherever it names them."""
+    """Every data type, purpose, recipient, country and place ads are shown that a whole text names,
+    and the statements of statements.py it makes, wherever it names them."""
     t = normalize(text)
     found = {("data", n) for n in _DATA.find(t)} | {("data", n) for n in _DATA_SHORT.find(t)}
     purposes = _PURPOSES.find(t)
