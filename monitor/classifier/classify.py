@@ -170,9 +170,11 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
                    frozenset({("purpose", name)}), "old"))
 
     for name in _only(fo.rights, fn.rights):
-        add(Signal("rights", EXPANDS, f"rights: {name} removed ({_q(fo.rights[name])})"))
+        add(Signal("rights", EXPANDS, f"rights: {name} removed ({_q(fo.rights[name])})",
+                   frozenset({("right", name)}), "old"))
     for name in _only(fn.rights, fo.rights):
-        add(Signal("rights", RESTRICTS, f"rights: {name} added ({_q(fn.rights[name])})"))
+        add(Signal("rights", RESTRICTS, f"rights: {name} added ({_q(fn.rights[name])})",
+                   frozenset({("right", name)}), "new"))
     for name in _only(fo.notice, fn.notice):
         add(Signal("change_notice", EXPANDS, f"change_notice: {name} dropped ({_q(fo.notice[name])})"))
     for name in _only(fn.notice, fo.notice):

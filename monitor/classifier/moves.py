@@ -1,4 +1,4 @@
-"""Terms that moved: a data type, purpose, recipient, country or transfer mechanism that left one changed
+"""Terms that moved: a data type, purpose, recipient, country, right or transfer mechanism that left one changed
 clause and is named by another is no change of practice. classify.py asks this module which of its
 signals only say a term appeared or vanished where the other version names it elsewhere.
 """
@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 
-from monitor.classifier.features import _AD_SURFACES, _COUNTRIES, _DATA, _DATA_SHORT, _PURPOSES, _RECIPIENTS, normalize
+from monitor.classifier.features import (
+    _AD_SURFACES, _COUNTRIES, _DATA, _DATA_SHORT, _PURPOSES, _RECIPIENTS, _RIGHTS, normalize,
+)
 from monitor.classifier.features import mechanisms as features_mechanisms
 from monitor.classifier.signals import Signal
 from monitor.classifier.statements import collection_source, scope_extension
@@ -20,7 +22,7 @@ Terms = dict[str, Counter]
 
 @lru_cache(maxsize=4096)  # a page may repeat one sentence thousands of times
 def document_terms(text: str) -> frozenset[tuple[str, str]]:
-    """Every data type, purpose, recipient, country and place ads are shown that a whole text names,
+    """Every data type, purpose, recipient, country, right and place ads are shown that a whole text names,
     and the statements of statements.py it makes, wherever it names them."""
     t = normalize(text)
     found = {("data", n) for n in _DATA.find(t)} | {("data", n) for n in _DATA_SHORT.find(t)}
@@ -30,6 +32,7 @@ def document_terms(text: str) -> frozenset[tuple[str, str]]:
         found |= {("ad surface", n) for n in _AD_SURFACES.find(t)}
     found |= {("recipient", n) for n in _RECIPIENTS.find(t)}
     found |= {("country", n) for n in _COUNTRIES.find(t)}
+    found |= {("right", n) for n in _RIGHTS.find(t)}
     if scope_extension(t):
         found.add(("statement", "the policy's scope"))
     if collection_source(t):
