@@ -179,6 +179,22 @@ def test_a_new_party_in_a_list_of_named_parties_is_material_and_quoted():
     assert dropped.material and "'Northwind Ads' no longer named" in dropped.reason
 
 
+def test_a_party_heading_dropped_over_text_that_stays_is_sections_merged_not_a_party_gone():
+    names = ["Northwind Ads", "Blue Heron Media", "Quillstone", "Orbit Metrics"]
+    own = {n: f"{n} measures which of our pages you open, on its own servers." for n in names}
+    page = _tracker_page(names)
+    for n in names:
+        page = page.replace(f"### {n}\n\nMore about this partner is on its own site.",
+                            f"### {n}\n\nMore about this partner is on its own site. {own[n]}")
+    merged = page.replace("### Quillstone\n\n", "")  # its text now sits under Blue Heron Media
+    cmp = compare(page, merged)
+    assert not any("no longer named" in c.reason for c in cmp.clauses), cmp.reason
+    assert not cmp.material, cmp.reason
+    # the same heading dropped with its text is a party gone
+    gone = page.replace(f"### Quillstone\n\nMore about this partner is on its own site. {own['Quillstone']}\n\n", "")
+    assert "'Quillstone' no longer named" in compare(page, gone).reason
+
+
 def test_topic_headings_and_lists_of_people_are_not_parties():
     page = "# Privacy Policy\n\n" + "\n\n".join(f"## {n}\n\nWrote the article on our blog." for n in
                                                    ["Ada Byron", "Carl Linna", "Dora Ames", "Emil Frost"])

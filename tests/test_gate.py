@@ -74,6 +74,17 @@ def test_a_section_that_did_not_load_is_truncated_not_a_new_section():
     assert judge_pair(moved, full).quality["problem"] == "none"
 
 
+def test_a_heading_given_twice_once_empty_loses_no_section():
+    # a label heading above the section it names, then the section; laid out anew as one section that
+    # also takes in the next one's text: text moved, none lost
+    label = "# Disclosures for residents of Ruritania"
+    tail = "We collected contact details and device data last year. " * 60
+    old = f"{policy()}\n\n{label}\n\n{label}\n\nThis part adds notes.\n\n# Categories we collected\n\n{tail}"
+    new = f"{policy()}\n\n{label}\n\nThis part adds notes. {tail}"
+    v = judge_pair(old, new)
+    assert not v.held, v.quality
+
+
 def test_a_real_change_passes_the_gate_and_alerts():
     v = judge_pair(policy(), policy(**{"How we share it": "We share data with payment processors that "
                                        "charge your card. We may sell your personal information to data brokers."}))

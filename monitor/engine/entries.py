@@ -9,7 +9,7 @@ quoting the name, with the categories of what the list's entries say.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Sequence
 
 from monitor.classifier import classify
@@ -64,6 +64,19 @@ def _description(side: Sequence[Clause], parent: tuple[str, ...], name: str) -> 
                     and c.section[depth] == name)[:_BODY_SAMPLE]
 
 
+def _heading_alone(side: Sequence[Clause], other: Sequence[Clause], parent: tuple[str, ...], name: str) -> bool:
+    """Only the heading came or went: the entry's text is on the other side as often as on this one, or
+    it has none (a label such as "Examples" above the entries). Entries share one description, so a
+    party dropped takes one copy of it away and a party added brings one; a heading dropped over text
+    that stays is two sections merged (one added over text that was there, a section split)."""
+    depth = len(parent)
+    body = {c.text for c in side if c.kind != HEADING and len(c.section) > depth
+            and c.section[:depth] == parent and c.section[depth] == name}
+    here = Counter(c.text for c in side if c.kind != HEADING and c.text in body)
+    there = Counter(c.text for c in other if c.kind != HEADING and c.text in body)
+    return here == there
+
+
 def _entry_categories(side: Sequence[Clause], parent: tuple[str, ...], name: str) -> tuple[str, ...]:
     """What the list's heading, its introduction and the entry's description say is done with data.
     Empty when the list's own heading names no practice: a list of people or offices under the
@@ -95,6 +108,8 @@ def named_entries(pairs: Sequence[Pair], old: Sequence[Clause], new: Sequence[Cl
             continue
         cats = _entry_categories(side, clause.section, clause.text)
         if not cats:
+            continue
+        if _heading_alone(side, old if added else new, clause.section, clause.text):
             continue
         under = clause.section[-1] if clause.section else "the list"
         if added:

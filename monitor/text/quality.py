@@ -222,9 +222,13 @@ def _hollow_section(short: str, full: str) -> str | None:
         # a section's text includes its sub-sections': up to the next heading of its level or above
         end = next((j for j in range(k + 1, len(sections)) if sections[j][0] <= level), len(sections))
         theirs.setdefault(title, " ".join([body] + [b for _, _, b in sections[k + 1:end]]).strip())
+    # a heading given twice, once empty (a table of contents, a label above the section) and once with
+    # its text, lost nothing
+    filled = {title for k, (level, title, body) in enumerate(mine)
+              if body or (k + 1 < len(mine) and mine[k + 1][0] > level)}
     flat = None
     for k, (level, title, body) in enumerate(mine[:-1]):
-        if body or mine[k + 1][0] > level or len(theirs.get(title, "")) < MIN_LOST_TAIL:
+        if body or mine[k + 1][0] > level or title in filled or len(theirs.get(title, "")) < MIN_LOST_TAIL:
             continue
         flat = flat if flat is not None else _flat(short)
         probe = theirs[title][:TAIL_PROBE]
