@@ -12,7 +12,9 @@ every labeled pair) is re-laid out in the ways the issue names, each transformat
   does not end a sentence);
 - headings one level down: "#" becomes "##", a setext title an ATX one;
 - sections merged: every second heading dropped, its text joining the section before;
-- lines re-wrapped: every paragraph hard-wrapped at 60 columns, as a plain-text capture would.
+- lines re-wrapped: every paragraph hard-wrapped at 60 columns, as a plain-text capture would;
+- tables as lists: every table row a list item, its cells joined, the header row dropped;
+- markup stripped: links become their text, bold goes, "*" bullets become "-".
 
 Prints, for each transformation, how many texts stay quiet (not material, not held as junk) and the
 first few that do not, with the reason. Skipped cleanly when the corpus is absent. Figures only.
@@ -88,12 +90,43 @@ def rewrapped(text: str) -> str:
     return "\n\n".join(b if _is_special(b) else textwrap.fill(" ".join(b.split()), 60, break_long_words=False, break_on_hyphens=False) for b in _blocks(text))
 
 
+_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_RULE_ROW = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
+
+
+def tables_as_lists(text: str) -> str:
+    """Every table row a list item, its cells joined ("first: second; third"), the header row dropped."""
+    out = []
+    for b in _blocks(text):
+        lines = [ln for ln in b.splitlines() if ln.strip()]
+        if len(lines) > 2 and all(_ROW.match(ln) for ln in lines) and _RULE_ROW.match(lines[1]):
+            items = []
+            for ln in lines[2:]:
+                cells = [" ".join(re.sub(r"<br\s*/?>", " ", c).split()) for c in _ROW.match(ln).group(1).split("|")]
+                cells = [c for c in cells if c]
+                if cells:
+                    items.append("* " + cells[0] + (": " + "; ".join(cells[1:]) if len(cells) > 1 else ""))
+            out.append("\n".join(items))
+        else:
+            out.append(b)
+    return "\n\n".join(out)
+
+
+def markup_stripped(text: str) -> str:
+    """Markdown rendered anew as plainer markdown: links become their text, emphasis goes, "*" bullets "-"."""
+    text = re.sub(r"\[([^\]\n]*)\]\([^)\s]*\)", r"\1", text)
+    text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    return re.sub(r"^(\s*)[*+]\s+", r"\1- ", text, flags=re.M)
+
+
 TRANSFORMS: dict[str, Callable[[str], str]] = {
     "paragraphs as bullets": paragraphs_as_bullets,
     "bullets as a paragraph": bullets_as_paragraph,
     "headings one level down": headings_down,
     "sections merged": sections_merged,
     "lines re-wrapped": rewrapped,
+    "tables as lists": tables_as_lists,
+    "markup stripped": markup_stripped,
 }
 
 

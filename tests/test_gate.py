@@ -50,6 +50,48 @@ def test_a_capture_cut_off_mid_policy_is_truncated():
     assert "where the previous version goes on" in v.quality["evidence"]
 
 
+def test_a_cut_capture_of_a_page_that_repeats_a_passage_is_still_truncated():
+    # the passage the capture stops on is given again near the end: the cut is at the first copy
+    passage = "# In short\n\n" + " ".join(SECTIONS.values())
+    full = f"{policy()}\n\n{passage}\n\n{policy(where='in zone')}\n\n{passage}\n\nWrite to us with questions."
+    cut = full[: full.index(passage) + len(passage)]
+    assert judge_pair(full, cut).quality["problem"] == "truncated"
+
+
+def test_a_text_that_stops_mid_sentence_is_truncated_though_it_lost_little():
+    full = "\n\n".join(policy(where=f"in region {w}") for w in "abcdefgh")
+    cut = full[: int(len(full) * 0.96)].rstrip(" .")
+    assert len(full) - len(cut) > 2000 and not cut.endswith(".")
+    assert judge_pair(full, cut).quality["problem"] == "truncated"
+    # the same loss ending on a full stop is an edit that removed the end: it is judged
+    ended = cut[: cut.rindex(".") + 1]
+    assert judge_pair(full, ended).quality["problem"] == "none"
+
+
+def test_the_last_sections_swapped_lose_nothing():
+    # the text now ends where the other goes on, but what followed there is still here, earlier
+    rights = "# Your rights\n\n" + " ".join(f"You may ask us to correct record {k} at any time." for k in range(60))
+    kept = "# Storage\n\n" + " ".join(f"Backup set {k} is kept for ninety days." for k in range(60))
+    v = judge_pair(f"{policy()}\n\n{rights}\n\n{kept}", f"{policy()}\n\n{kept}\n\n{rights}")
+    assert not v.held and not v.material, v.quality
+
+
+def test_an_address_given_at_the_top_and_at_the_end_is_no_cut():
+    # the old text ends on its contact block, without a full stop, and the same block heads the page;
+    # the new one rewords the block at the end: the old text's last words are found only at the top
+    contact = ("Example Chat Ltd, Data Protection Officer, 1 Harbour Street, Port Town, Ruritania, "
+               "privacy desk open on working days, write to privacy at example dot test, "
+               "registered office 2 Market Square, Old Town, company number 0042")
+    old = f"{contact}\n\n{policy()}\n\n{contact}"
+    new = f"{contact}\n\n{policy()}\n\n{contact.replace('company number', 'company no.')}"
+    assert judge_pair(old, new).quality["problem"] == "none"
+
+
+def test_link_targets_are_markup_a_capture_without_them_lost_nothing():
+    linked = policy().replace("settings page", "[settings page](https://example.test/account/settings/privacy)")
+    assert judge_pair(linked, linked.replace("(https://example.test/account/settings/privacy)", "")).quality["problem"] == "none"
+
+
 def test_an_old_capture_that_stopped_mid_table_is_truncated():
     rows = "\n".join(f"| Purpose {k} | Contact data<br>Billing data | Consent | {k} months |" for k in range(80))
     full = policy() + f"\n\n# What we process\n\n| Purpose | Data | Basis | Kept |\n|---|---|---|---|\n{rows}\n"

@@ -1,0 +1,190 @@
+"""Edits that change no practice stay quiet; captures cut short are held: label-free, on every corpus version.
+
+Usage:
+    .venv/bin/python bench/edit_invariance.py [CORPUS_DIR] [--limit N] [--show] [--only EDIT]
+
+A companion to relayout_invariance.py, for the other classes of false alarm the tracker names: a term
+or a clause that only moved, typography, renumbering, and captures that stopped loading. No labels are
+read: each distinct version text of both corpus sets (the newer side of every labeled pair, error pages
+left out) is judged, as `diff` does, against itself edited one way at a time:
+
+Quiet expected (not material, not held):
+- list items reversed: the items of every list in the opposite order;
+- sentences swapped: the first two sentences of every paragraph of three or more change places;
+- sections swapped: every second pair of neighbouring top-level sections (a heading, its text and its
+  sub-sections) change places;
+- typography: straight quotes curled, " - " an en dash, double spaces, non-breaking spaces after stops;
+- sections renumbered: every number at the head of a heading or a numbered item goes up by one.
+
+Held expected (a capture, not a version):
+- cut at 60% / 80%: the text stops at a block boundary 60% or 80% of the way in;
+- cut mid-sentence: the text stops in the middle of the block at 70%;
+- came back from a cut: the 60% cut is the *old* side, the whole text the new (the policy came back).
+  Quiet is as good as held here: nothing new was said.
+
+Prints, for each edit, how many texts come out as expected and the first few that do not, with the
+reason. Skipped cleanly when the corpus is absent. Figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import eval_corpus  # noqa: E402
+from relayout_invariance import _HEADING, _ITEM, _blocks  # noqa: E402
+
+from monitor.engine.gate import Judgement, judge_pair  # noqa: E402
+
+_SENTENCE = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])")
+
+
+def list_items_reversed(text: str) -> str:
+    out = []
+    for b in _blocks(text):
+        lines = [ln for ln in b.splitlines() if ln.strip()]
+        if len(lines) > 1 and all(_ITEM.match(ln) and not ln.startswith((" ", "\t")) for ln in lines):
+            out.append("\n".join(reversed(lines)))
+        else:
+            out.append(b)
+    return "\n\n".join(out)
+
+
+def sentences_swapped(text: str) -> str:
+    out = []
+    for b in _blocks(text):
+        first = b.lstrip()
+        if _HEADING.match(first) or first.startswith("|") or _ITEM.match(first):
+            out.append(b)
+            continue
+        parts = _SENTENCE.split(" ".join(b.split()))
+        if len(parts) >= 3:
+            parts[0], parts[1] = parts[1], parts[0]
+        out.append(" ".join(parts))
+    return "\n\n".join(out)
+
+
+def sections_swapped(text: str) -> str:
+    blocks = _blocks(text)
+    levels = [len(m.group(1)) for b in blocks[1:] if (m := _HEADING.match(b))]
+    if not levels:
+        return text
+    top = min(levels)  # sections at the top level below the title move with their sub-sections
+    sections: list[list[str]] = [[]]
+    for b in blocks:
+        m = _HEADING.match(b)
+        if m and len(m.group(1)) == top and sections[-1]:
+            sections.append([])
+        sections[-1].append(b)
+    head, rest = sections[:1], sections[1:]
+    for k in range(0, len(rest) - 1, 4):  # every second neighbouring pair: 1<->2, 5<->6, ...
+        rest[k], rest[k + 1] = rest[k + 1], rest[k]
+    return "\n\n".join(b for s in head + rest for b in s)
+
+
+def typography(text: str) -> str:
+    text = re.sub(r"(\w)'(\w)", "\\1\u2019\\2", text)
+    text = re.sub(r'"(\w[^"\n]{0,80}?)"', "\u201c\\1\u201d", text)
+    text = text.replace(" - ", " \u2013 ")
+    return re.sub(r"(?<=[a-z]\.) (?=[A-Z])", "\u00a0 ", text)
+
+
+_LEADING_NUMBER = re.compile(r"^(#{1,6} |\s*)(\d+)(?=[.)] )", re.M)
+
+
+def renumbered(text: str) -> str:
+    return _LEADING_NUMBER.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1}", text)
+
+
+def _cut_blocks(text: str, share: float) -> str:
+    blocks = _blocks(text)
+    return "\n\n".join(blocks[: max(1, round(share * len(blocks)))])
+
+
+def cut_60(text: str) -> str:
+    return _cut_blocks(text, 0.6)
+
+
+def cut_80(text: str) -> str:
+    return _cut_blocks(text, 0.8)
+
+
+def cut_mid_sentence(text: str) -> str:
+    blocks = _blocks(text)
+    at = max(1, round(0.7 * len(blocks)))
+    if at >= len(blocks):
+        return text
+    last = blocks[at]
+    return "\n\n".join(blocks[:at] + [last[: len(last) // 2].rstrip()])
+
+
+# name -> (edit, which side is edited, what is expected: "quiet" or "held")
+EDITS: dict[str, tuple[Callable[[str], str], str, str]] = {
+    "list items reversed": (list_items_reversed, "new", "quiet"),
+    "sentences swapped": (sentences_swapped, "new", "quiet"),
+    "sections swapped": (sections_swapped, "new", "quiet"),
+    "typography": (typography, "new", "quiet"),
+    "sections renumbered": (renumbered, "new", "quiet"),
+    "cut at 60%": (cut_60, "new", "held"),
+    "cut at 80%": (cut_80, "new", "held"),
+    "cut mid-sentence": (cut_mid_sentence, "new", "held"),
+    "came back from a cut": (cut_60, "old", "quiet or held"),
+}
+
+
+def _outcome(v: Judgement) -> str:
+    if v.held:
+        return "held"
+    return "material" if v.material else "quiet"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", nargs="?")
+    parser.add_argument("--limit", type=int, default=0, help="at most N texts (0: all)")
+    parser.add_argument("--show", action="store_true", help="print every text that fails, not the first 5")
+    parser.add_argument("--only", choices=sorted(EDITS), help="one edit")
+    args = parser.parse_args(argv)
+    corpus = eval_corpus._corpus_dir(args.corpus)
+    if not corpus.is_dir():
+        print(f"no corpus at {corpus}: skipped")
+        return 0
+    cases = eval_corpus._platform_cases(corpus)[0] + eval_corpus._vendor_cases(corpus)
+    texts: dict[Path, str] = {}
+    for case in cases:
+        if case.label["kind"] != "error_page":
+            texts.setdefault(case.new_path, case.texts()[1])
+    items = sorted(texts.items())[: args.limit or None]
+    print(f"{len(items)} distinct version texts from {corpus}")
+    for name, (edit, side, expected) in EDITS.items():
+        if args.only and name != args.only:
+            continue
+        wrong, same, counts = [], 0, {"quiet": 0, "held": 0, "material": 0}
+        for path, text in items:
+            edited = edit(text)
+            if edited == text:
+                same += 1
+                continue
+            v = judge_pair(text, edited) if side == "new" else judge_pair(edited, text)
+            outcome = _outcome(v)
+            counts[outcome] += 1
+            if outcome not in expected.split(" or "):
+                why = f"held: {v.problem}" if v.held else v.verdict
+                wrong.append((path, outcome, why))
+        judged = len(items) - same
+        print(f"{name:22} as expected ({expected}) {judged - len(wrong):4}/{judged:<4} "
+              f"quiet {counts['quiet']}, held {counts['held']}, material {counts['material']}, untouched {same}")
+        for path, outcome, why in wrong[: None if args.show else 5]:
+            print(f"    {path.parent.name}/{path.stem}: {outcome}: {why[:150]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
