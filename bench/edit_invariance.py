@@ -13,8 +13,13 @@ Quiet expected (not material, not held):
 - sentences swapped: the first two sentences of every paragraph of three or more change places;
 - sections swapped: every second pair of neighbouring top-level sections (a heading, its text and its
   sub-sections) change places;
+- sentence moved: the first sentence of a paragraph a quarter of the way in ends one three quarters in;
+- paragraph moved: a paragraph a quarter of the way in moves, whole, to three quarters in;
 - typography: straight quotes curled, " - " an en dash, double spaces, non-breaking spaces after stops;
-- sections renumbered: every number at the head of a heading or a numbered item goes up by one.
+- sections renumbered: every number at the head of a heading or a numbered item goes up by one;
+- terms renamed: "personal information" becomes "personal data", "Privacy Policy" "Privacy Notice",
+  "e-mail" "email" (an editorial sweep);
+- contractions: "do not" becomes "don't", "will not" "won't", "cannot" "can't" (negations kept).
 
 Held expected (a capture, not a version):
 - cut at 60% / 80%: the text stops at a block boundary 60% or 80% of the way in;
@@ -89,11 +94,66 @@ def sections_swapped(text: str) -> str:
     return "\n\n".join(b for s in head + rest for b in s)
 
 
+def _prose(blocks: list[str]) -> list[int]:
+    """Indexes of the paragraphs of prose: not headings, tables or list items."""
+    return [k for k, b in enumerate(blocks)
+            if not (_HEADING.match(b.lstrip()) or b.lstrip().startswith("|") or _ITEM.match(b.lstrip()))]
+
+
+def sentence_moved(text: str) -> str:
+    """The first sentence of a paragraph a quarter of the way in joins the end of one three quarters in."""
+    blocks = _blocks(text)
+    prose = [k for k in _prose(blocks) if len(_SENTENCE.split(" ".join(blocks[k].split()))) >= 2]
+    if len(prose) < 4:
+        return text
+    src, dst = prose[len(prose) // 4], prose[3 * len(prose) // 4]
+    first, *rest = _SENTENCE.split(" ".join(blocks[src].split()))
+    blocks[src] = " ".join(rest)
+    blocks[dst] = " ".join(blocks[dst].split()) + " " + first
+    return "\n\n".join(blocks)
+
+
+def paragraph_moved(text: str) -> str:
+    """A paragraph a quarter of the way in moves, whole, to three quarters in: another section."""
+    blocks = _blocks(text)
+    prose = _prose(blocks)
+    if len(prose) < 4:
+        return text
+    src, dst = prose[len(prose) // 4], prose[3 * len(prose) // 4]
+    moved = blocks[src]
+    blocks.insert(dst + 1, moved)
+    del blocks[src]
+    return "\n\n".join(blocks)
+
+
 def typography(text: str) -> str:
     text = re.sub(r"(\w)'(\w)", "\\1\u2019\\2", text)
     text = re.sub(r'"(\w[^"\n]{0,80}?)"', "\u201c\\1\u201d", text)
     text = text.replace(" - ", " \u2013 ")
     return re.sub(r"(?<=[a-z]\.) (?=[A-Z])", "\u00a0 ", text)
+
+
+_RENAMES = (("personal information", "personal data"), ("Personal Information", "Personal Data"),
+            ("Privacy Policy", "Privacy Notice"), ("privacy policy", "privacy notice"), ("e-mail", "email"),
+            ("web site", "website"), ("utilize", "use"))
+
+
+def terms_renamed(text: str) -> str:
+    """Editorial renames a policy makes in one sweep: "personal information" → "personal data"..."""
+    for before, after in _RENAMES:
+        text = text.replace(before, after)
+    return text
+
+
+_CONTRACTIONS = (("do not", "don't"), ("does not", "doesn't"), ("will not", "won't"), ("cannot", "can't"),
+                 ("is not", "isn't"), ("are not", "aren't"), ("we are", "we're"), ("We are", "We're"))
+
+
+def contracted(text: str) -> str:
+    """The same policy in a plainer voice: "do not" → "don't", "will not" → "won't"..."""
+    for before, after in _CONTRACTIONS:
+        text = re.sub(rf"\b{before}\b", after, text)
+    return text
 
 
 _LEADING_NUMBER = re.compile(r"^(#{1,6} |\s*)(\d+)(?=[.)] )", re.M)
@@ -130,8 +190,12 @@ EDITS: dict[str, tuple[Callable[[str], str], str, str]] = {
     "list items reversed": (list_items_reversed, "new", "quiet"),
     "sentences swapped": (sentences_swapped, "new", "quiet"),
     "sections swapped": (sections_swapped, "new", "quiet"),
+    "sentence moved": (sentence_moved, "new", "quiet"),
+    "paragraph moved": (paragraph_moved, "new", "quiet"),
     "typography": (typography, "new", "quiet"),
     "sections renumbered": (renumbered, "new", "quiet"),
+    "terms renamed": (terms_renamed, "new", "quiet"),
+    "contractions": (contracted, "new", "quiet"),
     "cut at 60%": (cut_60, "new", "held"),
     "cut at 80%": (cut_80, "new", "held"),
     "cut mid-sentence": (cut_mid_sentence, "new", "held"),

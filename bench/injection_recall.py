@@ -1,0 +1,151 @@
+"""Recall on real documents, label-free: one material clause of my own put into each corpus version.
+
+Usage:
+    .venv/bin/python bench/injection_recall.py [CORPUS_DIR] [--step K] [--show] [--only NAME]
+
+The labeled pairs measure recall on the changes vendors happened to make. This measures whether one
+new practice stated in plain words is noticed inside a long, real policy that may already use the same
+terms elsewhere (where a term-move rule could swallow it), and whether it gets its category. Each
+distinct version text of both corpus sets (every K-th with --step; error pages left out) is judged, as
+`diff` does, against itself with one edit:
+
+- an added paragraph, written for this benchmark (no corpus text), put in the middle of the document,
+  after a paragraph of prose that ends a sentence, outside link markup;
+- edits in place, where the document has the sentence they need: a retention period lengthened, a
+  "do not sell" promise turned into "may sell".
+
+Expected: material, with the edit's category among the alert's. Prints, for each edit, how many texts
+alert, how many with the category, and the first few that do not, with the reason. Skipped cleanly when
+the corpus is absent. Figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import eval_corpus  # noqa: E402
+from edit_invariance import _prose  # noqa: E402
+from relayout_invariance import _blocks  # noqa: E402
+
+from monitor.engine.gate import judge_pair  # noqa: E402
+
+# (name, category expected, the paragraph added)
+ADDED = (
+    ("sale to brokers", "sale", "We may sell the personal information we collect to data brokers and other companies."),
+    ("sharing for partners' marketing", "sharing",
+     "We share your contact details and usage history with our partners so that they can market their own products to you."),
+    ("parent company's own use", "sharing",
+     "We may disclose your personal information to our parent company, which may use it for its own purposes."),
+    ("ten-year retention", "retention", "We keep your account records for ten years after you close your account."),
+    ("inactivity deletion", "retention", "If you do not sign in for 18 months, we delete your account and its content."),
+    ("transfer abroad", "transfer",
+     "Your personal data may be transferred to and stored in countries outside your own, including India, whose laws may protect it less."),
+    ("children's data", "children",
+     "We knowingly collect personal information from children under the age of 13 when a parent agrees."),
+    ("new right", "rights",
+     "You may ask us to delete the personal data we hold about you, and we will answer within 30 days."),
+    ("ads across sites", "tracking_ads",
+     "We let advertising networks place cookies and pixels on our pages so that they can show you personalised ads on other websites."),
+    ("new data: location", "collection", "We now collect the precise location of your device whenever the app is open."),
+    ("AI training", "use",
+     "We use the content you post, including public posts and photos, to train our artificial intelligence models."),
+    ("changes without notice", "change_notice",
+     "We may change this policy at any time without telling you, and your continued use of the service means you accept the changes."),
+)
+
+_PERIOD = re.compile(r"\b(\d{1,3}) (days|months|years)\b")
+_RETENTION_WORDS = re.compile(r"\b(retain|retained|keep|kept|store|stored|delete|deleted)\b", re.I)
+_NO_SALE = re.compile(r"\b(do|does|will) not sell\b")  # lower case: "Do Not Sell" is a name
+
+
+def _insert(text: str, paragraph: str) -> str:
+    blocks = _blocks(text)
+    # after a sentence of prose, not inside markup: a link's text can run over several blocks ("[", text, "](url)")
+    prose = [k for k in _prose(blocks) if blocks[k].rstrip().endswith(".") and blocks[k].count("[") == blocks[k].count("]")
+             and not (k + 1 < len(blocks) and blocks[k + 1].lstrip().startswith("]"))]
+    if not prose:
+        return text
+    at = prose[len(prose) // 2]
+    return "\n\n".join(blocks[: at + 1] + [paragraph] + blocks[at + 1:])
+
+
+def longer_retention(text: str) -> str:
+    """The first period ("30 days") in a sentence about keeping or deleting data, made four times longer."""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        m = _PERIOD.search(sentence)
+        if m and _RETENTION_WORDS.search(sentence) and not sentence.lstrip().startswith(("|", "#")):
+            edited = sentence[: m.start()] + f"{int(m.group(1)) * 4} {m.group(2)}" + sentence[m.end():]
+            return text.replace(sentence, edited, 1)
+    return text
+
+
+def sale_promise_dropped(text: str) -> str:
+    return _NO_SALE.sub("may sell", text, count=1)
+
+
+EDITS: dict[str, tuple[Callable[[str], str], str]] = {
+    **{name: ((lambda t, p=paragraph: _insert(t, p)), category) for name, category, paragraph in ADDED},
+    "retention lengthened in place": (longer_retention, "retention"),
+    "'do not sell' became 'may sell'": (sale_promise_dropped, "sale"),
+}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", nargs="?")
+    parser.add_argument("--step", type=int, default=1, help="every K-th text (1: all)")
+    parser.add_argument("--show", action="store_true", help="print every text that fails, not the first 5")
+    parser.add_argument("--only", choices=sorted(EDITS), help="one edit")
+    args = parser.parse_args(argv)
+    corpus = eval_corpus._corpus_dir(args.corpus)
+    if not corpus.is_dir():
+        print(f"no corpus at {corpus}: skipped")
+        return 0
+    cases = eval_corpus._platform_cases(corpus)[0] + eval_corpus._vendor_cases(corpus)
+    texts: dict[Path, str] = {}
+    for case in cases:
+        if case.label["kind"] != "error_page":
+            texts.setdefault(case.new_path, case.texts()[1])
+    items = sorted(texts.items())[:: args.step]
+    print(f"{len(items)} distinct version texts from {corpus}")
+    totals = [0, 0, 0]
+    for name, (edit, category) in EDITS.items():
+        if args.only and name != args.only:
+            continue
+        judged, alerts, right, wrong = 0, 0, 0, []
+        for path, text in items:
+            edited = edit(text)
+            if edited == text:
+                continue
+            judged += 1
+            v = judge_pair(text, edited)
+            if v.material:
+                alerts += 1
+            if v.material and category in v.comparison.categories:
+                right += 1
+            else:
+                why = f"held: {v.problem}" if v.held else v.verdict
+                got = ",".join(v.comparison.categories) if v.comparison else ""
+                wrong.append((path, f"{'material' if v.material else 'not material'} [{got}]: {why}"))
+        for k, n in enumerate((judged, alerts, right)):
+            totals[k] += n
+        print(f"{name:32} alerts {alerts:4}/{judged:<4} with {category}: {right:4}/{judged:<4}")
+        for path, why in wrong[: None if args.show else 5]:
+            print(f"    {path.parent.name}/{path.stem}: {why[:160]}")
+    judged, alerts, right = totals
+    if judged:
+        print(f"{'all edits':32} alerts {alerts:4}/{judged:<4} ({alerts / judged:.3f}) with the category: "
+              f"{right:4}/{judged:<4} ({right / judged:.3f})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
