@@ -43,7 +43,8 @@ def test_markdown_is_stripped_for_matching() -> None:
 
 
 def test_normalize() -> None:
-    assert normalize("We **don’t** [sell](http://x.y/z)  it.") == "we don't sell it."
+    assert normalize("We **don’t** [sell](http://x.y/z)  it.") == "we do not sell it."  # contractions written out
+    assert normalize("We won't, and can't. It isn't.") == "we will not, and cannot. it is not."
 
 
 @pytest.mark.parametrize(

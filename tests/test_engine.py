@@ -22,7 +22,7 @@ from monitor.engine.result import SEVERITIES
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "engine_cases.toml").read_text(encoding="utf-8"))["case"]
 
 
-def fake_judge(change_type: str, old: str | None, new: str | None, section: str = "", terms=None) -> Verdict:
+def fake_judge(change_type: str, old: str | None, new: str | None, section: str = "", terms=None, context: str = "") -> Verdict:
     text = f"{old or ''} {new or ''}".lower()
     if "sell" in text:
         return Verdict(("sale",), "material", f"sale clause {change_type}", "expands")
@@ -270,3 +270,30 @@ def test_a_collection_source_stated_in_another_changed_clause_only_moved(monkeyp
     fresh = new.replace("We obtain personal information", "Now and then we obtain personal information")
     assert compare(old.replace(", and we obtain personal information from third-party sources such as event "
                                "organisers", ""), fresh).material
+
+
+_RETENTION_TABLE = """# Privacy Policy
+
+## What we process
+
+| | | |
+|---|---|---|
+| Purpose | Data | Retention |
+| Support tickets | Name, email address, ticket text | {tickets} after the ticket is closed |
+| Invoices | Billing address, amounts | 10 years, as tax law requires |
+"""
+
+
+def test_a_table_cell_is_read_with_its_header_a_period_in_a_retention_column_is_retention(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.undo()  # the real classifier: the header is what it reads
+    cmp = compare(_RETENTION_TABLE.format(tickets="2 years"), _RETENTION_TABLE.format(tickets="8 years"))
+    assert cmp.material and "retention" in cmp.categories, cmp.reason
+    assert "'2 years' became '8 years'" in cmp.reason and cmp.direction == "expands"
+
+
+def test_a_table_that_opens_with_prose_lends_no_header_to_its_rows(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.undo()
+    # a table used for layout: its first row is a paragraph, which says nothing of what the cells below are
+    page = ("# Privacy Policy\n\n| We explain below what we keep and why. This table is for reading ease. | |\n|---|---|\n"
+            "| Our founders | started the company {n} years ago in a small office |\n")
+    assert not compare(page.format(n=5), page.format(n=6)).material

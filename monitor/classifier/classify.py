@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from monitor.classifier import CATEGORIES, lexicon as lx
-from monitor.classifier.features import Features, Table, features, names, normalize, shared_with, strip_markdown
+from monitor.classifier.features import Features, Table, features, names, normalize, own_words, shared_with, strip_markdown
 from monitor.classifier.moves import Terms, document_mechanisms, document_terms
 from monitor.classifier.moves import moved_reason as _moved_reason, unmoved as _unmoved
 from monitor.classifier.signals import EXPANDS, MIXED, RESTRICTS, Signal
@@ -90,6 +90,17 @@ def _section_categories(section: str) -> frozenset[str]:
 
 # --- signals: monitor/classifier/signals.py holds the context-free ones ------------------------
 
+def _flipped(neg_before: list[str], neg_after: list[str], aff_before: list[str], aff_after: list[str]) -> tuple[str, str] | None:
+    """A negation of the practice gone and an affirmation of it come, in one clause that keeps another
+    negation of it: "we do not sell X; we have no knowledge of selling Y" → "we may sell X; ...".
+    Counted as multisets, so a promise repeated or reworded elsewhere in the clause does not count."""
+    gone = list(Counter(neg_before) - Counter(neg_after))
+    came = list(Counter(aff_after) - Counter(aff_before))
+    if gone and came and len(neg_after) < len(neg_before) and len(aff_after) > len(aff_before):
+        return gone[0], came[0]
+    return None
+
+
 def _disclosure_signals(fo: Features, fn: Features) -> list[Signal]:
     """A disclosure the law compelled, now left to the company's judgement, or the other way round."""
     if not (fo.sharing_ctx and fn.sharing_ctx):
@@ -126,6 +137,13 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
                 add(Signal(cat, RESTRICTS, f"{cat}: {_q(fo.affirmed[cat])} became {_q(now)}"))
             else:
                 add(Signal(cat, RESTRICTS, f"{cat}: new promise {_q(now)}"))
+        elif was and now:  # both clauses negate somewhere: did one of the promises turn round?
+            flipped = _flipped(fo.negations[cat], fn.negations[cat], fo.affirmations.get(cat, []), fn.affirmations.get(cat, []))
+            back = _flipped(fn.negations[cat], fo.negations[cat], fn.affirmations.get(cat, []), fo.affirmations.get(cat, []))
+            if flipped and not back:
+                add(Signal(cat, EXPANDS, f"{cat}: {_q(flipped[0])} became {_q(flipped[1])}"))
+            elif back and not flipped:
+                add(Signal(cat, RESTRICTS, f"{cat}: {_q(back[1])} became {_q(back[0])}"))
     if fo.consent and not fn.consent:
         cat = _main_practice(fo)
         add(Signal(cat, EXPANDS, f"{cat}: condition {_q(fo.consent)} dropped"))
@@ -179,6 +197,10 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
         add(Signal("change_notice", EXPANDS, f"change_notice: {name} dropped ({_q(fo.notice[name])})"))
     for name in _only(fn.notice, fo.notice):
         add(Signal("change_notice", RESTRICTS, f"change_notice: {name} added ({_q(fn.notice[name])})"))
+    if fn.notice_waived and not fo.notice_waived:
+        add(Signal("change_notice", EXPANDS, f"change_notice: changes now made {_q(fn.notice_waived)}"))
+    elif fo.notice_waived and not fn.notice_waived:
+        add(Signal("change_notice", RESTRICTS, f"change_notice: changes no longer made {_q(fo.notice_waived)}"))
 
     # data types last: the weakest signal, often a list reordered or an example added. Data the
     # other side names in a short form ("email" for "email address") is the same data.
@@ -261,6 +283,8 @@ def _clause_signals(f: Features, raw: str, added: bool, section_cats: set[str]) 
         out.append(Signal("rights", promise, f"rights: {name} {'added' if added else 'removed'} ({_q(span)})"))
     for name, span in f.notice.items():
         out.append(Signal("change_notice", promise, f"change_notice: {verb} {name} ({_q(span)})"))
+    if f.notice_waived:  # a clause that lets changes come unannounced: added is worse
+        out.append(Signal("change_notice", practice, f"change_notice: {verb} clause making changes {_q(f.notice_waived)}"))
     for name, span in f.mechanisms.items():
         out.append(Signal("transfer", promise, f"transfer: {verb} reliance on {_q(span)}",
                           _mechanisms([name]), side))
@@ -333,7 +357,7 @@ def _minor(text: str, section: str, reason: str) -> Verdict:
 
 # --- entry point ---------------------------------------------------------------------------------
 def judge(change_type: str, old: str | None, new: str | None, section: str = "",
-          terms: Terms | None = None) -> Verdict:
+          terms: Terms | None = None, context: str = "") -> Verdict:
     """Judge one non-cosmetic clause change. change_type: added | removed | modified | moved.
 
     >>> judge("modified", "We keep logs for 30 days.", "We keep logs for 2 years.", "Retention").reason
@@ -345,21 +369,29 @@ def judge(change_type: str, old: str | None, new: str | None, section: str = "",
     if change_type == "moved":
         return _minor(text, section, "moved; wording unchanged")
     if change_type == "modified" and old is not None and new is not None:
-        return _judge_modified(old, new, section, terms)
+        return _in_own_words(_judge_modified(old, new, section, terms, context), old, new)
     raw = new if change_type == "added" else old
     if raw is None:
         return _minor(text, section, f"clause {change_type}")
-    return _judge_clause(change_type == "added", raw, section, terms)
+    return _in_own_words(_judge_clause(change_type == "added", raw, section, terms), raw)
 
 
-def _judge_modified(old: str, new: str, section: str, terms: Terms | None = None) -> Verdict:
+def _in_own_words(verdict: Verdict, *raws: str) -> Verdict:
+    """The reason quotes contractions as the clause wrote them: they were written out for the lexicons."""
+    reason = own_words(verdict.reason, " ".join(raws))
+    return verdict if reason == verdict.reason else Verdict(verdict.categories, verdict.severity, reason, verdict.direction)
+
+
+def _judge_modified(old: str, new: str, section: str, terms: Terms | None = None, context: str = "") -> Verdict:
     if normalize(old) == normalize(new):
         return _minor(new, section, "markup only")
     if _gap_artefact(old, new):
         return _minor(new, section, "words dropped leaving a gap: extraction artefact")
     if change_log(strip_markdown(old)) and change_log(strip_markdown(new)):
         return _minor(new, section, _CHANGE_LOG_REASON)
-    fo, fn = features(old), features(new)
+    # `context` (a table's header row) is read before both sides alike: it adds no difference of its
+    # own, only what the cells are about
+    fo, fn = (features(f"{context}: {old}"), features(f"{context}: {new}")) if context else (features(old), features(new))
     signals, moved = _unmoved(_compare(fo, fn, old, new), terms)
     if not signals:
         return _minor(new, section, _moved_reason(moved) if moved else "reworded; same practice terms")

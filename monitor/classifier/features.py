@@ -38,10 +38,33 @@ def strip_markdown(text: str) -> str:
     return _SPACE.sub(" ", _MARKUP.sub("", text.translate(_QUOTES))).strip()
 
 
+# "don't", "won't", "isn't", "can't": the lexicons' negations are written in full ("not discriminate")
+_CONTRACTED = re.compile(r"\b(?:(wo|ca|sha)|(\w+))n't\b")
+_FULL = {"wo": "will not", "ca": "cannot", "sha": "shall not"}
+
+
+def _expand(text: str) -> str:
+    return _CONTRACTED.sub(lambda m: _FULL[m.group(1)] if m.group(1) else f"{m.group(2)} not", text)
+
+
+def own_words(reason: str, raw: str) -> str:
+    """`reason` with each contraction `raw` uses put back where normalize wrote it out ("do not sell" in
+    a reason about "we don't sell"), unless `raw` also has the full form."""
+    if "n't" in raw or "n\u2019t" in raw:
+        lowered = raw.lower().translate(_QUOTES)
+        for short in {m.group(0) for m in _CONTRACTED.finditer(lowered)}:
+            full = _expand(short)
+            if full not in lowered:
+                reason = re.sub(rf"\b{full}\b", short, reason)
+    return reason
+
+
 def normalize(text: str) -> str:
-    """The form every lexicon pattern is written for: markdown stripped, lower case, plain quotes."""
+    """The form every lexicon pattern is written for: markdown stripped, lower case, plain quotes,
+    contractions written out."""
+    lowered = strip_markdown(text).lower()
     # a German, French or Spanish document is read in the lexicons' English (classifier/languages)
-    return to_english(strip_markdown(text).lower())
+    return to_english(_expand(lowered) if "n't" in lowered else lowered)
 
 
 # --- compiled lexicons ---------------------------------------------------------------------------
@@ -109,6 +132,7 @@ _TRANSFER_CTX = at_words(lx.TRANSFER_CONTEXT)
 _RIGHTS = Table(lx.RIGHTS)
 _NOTICE_CTX = at_words(lx.NOTICE_CONTEXT)
 _NOTICE = Table(lx.NOTICE_METHODS)
+_NOTICE_WAIVER = re.compile(lx.NOTICE_WAIVER)
 _COMPELLED = at_words(lx.LEGAL_COMPULSION)
 _DISCRETION = at_words(lx.DISCRETION)
 _AD_SURFACES = Table(lx.AD_SURFACES)
@@ -131,6 +155,9 @@ class Features:
     text: str  # normalized
     negated: dict[str, str] = field(default_factory=dict)  # category → "does not sell"
     affirmed: dict[str, str] = field(default_factory=dict)  # category → "may sell"
+    # every use, in order: a clause may promise "we do not sell" and also "we do not ... sell" elsewhere
+    negations: dict[str, list[str]] = field(default_factory=dict)
+    affirmations: dict[str, list[str]] = field(default_factory=dict)
     consent: str = ""
     compelled: str = ""  # a disclosure limited to what the law compels ("when required by law")
     discretion: str = ""  # ... or left to the company's judgement ("when we believe in good faith")
@@ -147,6 +174,7 @@ class Features:
     countries: dict[str, str] = field(default_factory=dict)
     rights: dict[str, str] = field(default_factory=dict)
     notice: dict[str, str] = field(default_factory=dict)
+    notice_waived: str = ""  # changes made "without notice"
     durations: dict[float, str] = field(default_factory=dict)
     ages: dict[int, str] = field(default_factory=dict)
     sharing_ctx: bool = False  # says data goes to someone
@@ -166,10 +194,11 @@ class Features:
         return bool(_GRANT.search(self.text))
 
 
-def _polarity(text: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Practice verbs split into negated ("we do not sell") and affirmed ("we may sell") uses."""
-    negated: dict[str, str] = {}
-    affirmed: dict[str, str] = {}
+def _polarity(text: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Practice verbs split into negated ("we do not sell") and affirmed ("we may sell") uses, each
+    category's in the order they come."""
+    negated: dict[str, list[str]] = {}
+    affirmed: dict[str, list[str]] = {}
     for m in _VERBS.rx.finditer(text):
         cat = _VERBS.which(text, m)
         before = text[max(0, m.start() - 60): m.start()]
@@ -187,10 +216,10 @@ def _polarity(text: str) -> tuple[dict[str, str], dict[str, str]]:
             # keep the auxiliary in the quote: "does not sell", "will not share"
             head = [w for w in window[:neg.start()].split()[-1:] if w in _AUX]
             span = " ".join([*head, window[neg.start():].strip(), m.group(0)])
-            negated.setdefault(cat, _SPACE.sub(" ", span).strip())
+            negated.setdefault(cat, []).append(_SPACE.sub(" ", span).strip())
         else:
             lead = " ".join(words[-1:])
-            affirmed.setdefault(cat, f"{lead} {m.group(0)}".strip())
+            affirmed.setdefault(cat, []).append(f"{lead} {m.group(0)}".strip())
     return negated, affirmed
 
 
@@ -265,7 +294,9 @@ def features(text: str) -> Features:
     named = _product_names(_PRODUCT_ADS.sub(r"\1 product", _UI_LABEL.sub("the link", text)))
     t = normalize(_CHANNEL.sub("this channel", named))
     f = Features(t)
-    f.negated, f.affirmed = _polarity(t)
+    f.negations, f.affirmations = _polarity(t)
+    f.negated = {cat: uses[0] for cat, uses in f.negations.items()}
+    f.affirmed = {cat: uses[0] for cat, uses in f.affirmations.items()}
     if m := _CONSENT.search(t):
         f.consent = m.group(0)
     f.sharing_ctx = bool(SHARING_CTX.search(t))
@@ -291,7 +322,9 @@ def features(text: str) -> Features:
         f.countries = _COUNTRIES.find(t)
     f.rights = _RIGHTS.find(t)
     if _NOTICE_CTX.search(t) and not _DATE.search(t):
-        f.notice = _NOTICE.find(t)
+        waiver = _NOTICE_WAIVER.search(t)
+        f.notice_waived = waiver.group(0) if waiver else ""
+        f.notice = _NOTICE.find(_NOTICE_WAIVER.sub(" ", t) if waiver else t)
         if "notice by email" in f.notice:
             # "emailed to the last email address you gave us": the address is how notice reaches you,
             # not data the clause collects; its loss is the notice's, said once.

@@ -297,7 +297,10 @@ RIGHTS: dict[str, str] = {
     "appeal": r"\bappeal\b",
     "complaint to a regulator": r"(?:lodge|file|make) a complaint|supervisory authority|unresolved complaints?"
     r"|independent (?:recourse|dispute resolution)|recourse mechanism",
-    "preference signals": r"global privacy control|\bgpc\b|preference signals?|do not track",
+    # "do not track" the browser setting, not "we do not track your location" (nor "don't track", written out)
+    "preference signals": r"global privacy control|\bgpc\b|preference signals?|\bdnt\b|[\"']do not track[\"']"
+    r"|do not track(?: \(dnt\))? (?:signals?|requests?|settings?|headers?|preferences?|features?|mechanisms?|options?)"
+    r"|(?:respond|responds|honou?r|honou?rs|recogni[sz]e|recogni[sz]es) (?:to )?(?:\w+ )?do not track",
     "do-not-sell link": r"do not sell(?: or share)? my",
     "privacy settings": r"(?:privacy|account|ads?|data|cookie) (?:settings|preferences|controls)|your settings"
     r"|settings page|accounts? cent(?:er|re)|ad preferences",
@@ -321,6 +324,14 @@ NOTICE_METHODS: dict[str, str] = {
     "consent to changes": r"(?:ask for|obtain|seek|get) (?:\w+ )?consent",
     "direct notice": r"notify you|let you know|inform you|tell you|(?:provide|give) (?:\w+ ){0,3}?notice",
 }
+
+# changes made with no notice at all: "without notice", "without prior notice", "without telling you".
+# Read before the methods, which it would otherwise feed ("prior notice" is an advance-notice method).
+NOTICE_WAIVER = (
+    r"\bwithout (?:any |further |prior |advance |additional |separate |(?:first )?(?:notifying|informing|telling) you )?"
+    r"(?:notice|notification|warning|notifying you|informing you|telling you|letting you know)\b"
+    r"|\bwith no (?:prior |advance |further )?notice\b"
+)
 
 # --- quantities --------------------------------------------------------------------------------
 NUMBER_WORDS = {

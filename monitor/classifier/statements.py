@@ -47,11 +47,12 @@ _CHANGE_LOG = re.compile(
 )
 
 # "we will notify you of material changes": notice promised only for some changes, not for every one
+# ("privacy notice" is the document's name, not a notice given)
 _NOTICE_LIMIT = re.compile(
-    r"\b(?:notice|notif\w*|inform\w*|tell|email|e-mail|alert)\w* (?:\w+ ){0,4}?(?:of|about|regarding|for|if|when|where)"
+    r"\b(?:(?<!privacy )notice|notif\w*|inform\w*|tell|email|e-mail|alert)\w* (?:\w+ ){0,4}?(?:of|about|regarding|for|if|when|where)"
     r" (?:\w+ ){0,3}?(?:material|significant|substantial|substantive|important|major)\b"
     r"|\b(?:material|significant|substantial|substantive|important|major) (?:changes?|updates?|revisions?"
-    r"|modifications?|amendments?) (?:\w+ ){0,6}?(?:notice|notif\w*|inform\w*|tell you|email you|let you know)"
+    r"|modifications?|amendments?) (?:\w+ ){0,6}?(?:(?<!privacy )notice|notif\w*|inform\w*|tell you|email you|let you know)"
 )
 _LIMIT_WORD = re.compile(r"\b(?:material|significant|substantial|substantive|important|major)\b")
 

@@ -31,6 +31,7 @@ class Block:
     index: int
     link_only: bool = False  # the block was nothing but links (navigation, table of contents)
     links: tuple[str, ...] = ()  # keys of its links' texts
+    context: str = ""  # a table row's header row: "Purpose | Data | Retention" says what its cells are
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Clause:
     level: int = 0
     nav: bool = False  # part of a run of link-only items: a menu or table of contents
     links: tuple[str, ...] = ()  # keys of the link texts in it: extractors sometimes lose them
+    context: str = ""  # a table row's header row (Block.context)
 
     @property
     def words(self) -> int:
@@ -271,6 +273,13 @@ def _row_text(line: str) -> str:
     return " | ".join(c for c in cells if c)
 
 
+def _labels(row: str) -> bool:
+    """A header row: short labels ("Purpose | Data | Retention"), no sentence. A table used for layout
+    starts with prose, which says nothing of what the cells below it are."""
+    cells = row.split(" | ")
+    return len(cells) >= 2 and all(len(c.split()) <= 6 and not c.rstrip().endswith((".", ":", ";")) for c in cells)
+
+
 def _raw_blocks(text: str) -> list[tuple[str, int, list[str]]]:
     """Lines → (kind, level, raw lines). Headings and rows carry finished text in lines[0]."""
     blocks: list[tuple[str, int, list[str]]] = []
@@ -323,6 +332,7 @@ def parse_blocks(text: str) -> list[Block]:
     """Split a document into blocks, each with the heading path it sits under."""
     out: list[Block] = []
     path: list[tuple[int, str]] = []
+    header: str | None = None  # the first row of the table being read, None outside a table
     for kind, level, lines in _raw_blocks(text):
         if kind == PARA and len(lines) > 1 and all(" | " in ln for ln in lines):
             # canonical text: several lines in one block with cell separators are table rows
@@ -334,8 +344,13 @@ def parse_blocks(text: str) -> list[Block]:
                 body, link_only, links = _row_text(plines[0]), False, ()
             else:
                 body, link_only, links = _strip(" ".join(ln.strip() for ln in plines))
+            if pkind != ROW:
+                header = None
             if not body:
                 continue
+            context = ""
+            if pkind == ROW:  # a row is read with its table's header: the first row of text, if it is labels
+                context, header = ("", body if _labels(body) else "") if header is None else (header, header)
             section = tuple(t for _, t in path)
             if pkind == HEADING and not is_date_notice(normalize_key(body)):
                 # a "Last updated …" line styled as a heading opens no section: else every clause's
@@ -344,7 +359,7 @@ def parse_blocks(text: str) -> list[Block]:
                     path.pop()
                 section = tuple(t for _, t in path)
                 path.append((plevel, strip_numbering(body)))
-            out.append(Block(pkind, body, plevel, section, len(out), link_only, links))
+            out.append(Block(pkind, body, plevel, section, len(out), link_only, links, context))
     return out
 
 
@@ -377,6 +392,6 @@ def segment(text: str) -> list[Clause]:
         for part in parts:
             key = normalize_key(part)
             clauses.append(
-                Clause(part, key, b.kind, b.section, b.index, b.level, b.index in nav, _links_in(key, b.links))
+                Clause(part, key, b.kind, b.section, b.index, b.level, b.index in nav, _links_in(key, b.links), b.context)
             )
     return clauses

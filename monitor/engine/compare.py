@@ -162,7 +162,7 @@ def _change_once(p: Pair, old: Sequence[Clause], new: Sequence[Clause], ctx: cos
 
 def _identity(side: str, c: Clause, ctx: cosmetic.Context) -> tuple:
     """Everything of a clause its judgement reads, its position aside."""
-    return (c.text, c.kind, c.level, c.section, c.nav, c.links, (side, c.block, c.key) in ctx.repeated)
+    return (c.text, c.kind, c.level, c.section, c.nav, c.links, c.context, (side, c.block, c.key) in ctx.repeated)
 
 
 def _change(p: Pair, old: Sequence[Clause], new: Sequence[Clause], ctx: cosmetic.Context,
@@ -185,7 +185,11 @@ def _change(p: Pair, old: Sequence[Clause], new: Sequence[Clause], ctx: cosmetic
     why = cosmetic.reason(ctype, olds, news, ctx, ops)
     if why is not None:
         return ClauseChange(ctype, section, old_s, new_s, diff, (), "noise", why, "none", p.shape)
-    verdict = classify.judge(ctype, old_s, new_s, section, terms)
+    # a table row changed in place is read with its header, the same on both sides: "5 years" in a
+    # "Retention" column is a retention period though the row never says "keep"
+    headers = {c.context for c in (*olds, *news)}
+    context = headers.pop() if ctype == "modified" and len(headers) == 1 else ""
+    verdict = classify.judge(ctype, old_s, new_s, section, terms, context)
     severity, why = verdict.severity, verdict.reason
     if severity == "material" and all(c.kind == HEADING for c in (*olds, *news)):
         # a title names a section; what the section says is judged in its own clauses
