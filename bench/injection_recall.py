@@ -12,7 +12,9 @@ distinct version text of both corpus sets (every K-th with --step; error pages l
 - an added paragraph, written for this benchmark (no corpus text), put in the middle of the document,
   after a paragraph of prose that ends a sentence, outside link markup;
 - edits in place, where the document has the sentence they need: a retention period lengthened, a
-  "do not sell" promise turned into "may sell".
+  "do not sell" promise turned into "may sell";
+- removals: the first sentence of prose, given once in the text, that grants an opt-out or a deletion
+  right, promises no sale, or states a retention period, taken out.
 
 Expected: material, with the edit's category among the alert's. Prints, for each edit, how many texts
 alert, how many with the category, and the first few that do not, with the reason. Skipped cleanly when
@@ -91,10 +93,36 @@ def sale_promise_dropped(text: str) -> str:
     return _NO_SALE.sub("may sell", text, count=1)
 
 
+# Sentences a removal takes out: (name, category, what the sentence must say). The first such sentence of
+# prose that the text holds once is removed.
+REMOVED = (
+    ("opt-out sentence removed", "rights", re.compile(r"\b(?:you|users) (?:can|may) (?:\w+ ){0,3}?opt[ -]out\b", re.I)),
+    ("deletion right removed", "rights",
+     re.compile(r"\b(?:you|users) (?:can|may|have the right to) (?:\w+ ){0,3}?(?:delete|erase|request (?:the )?deletion)\b", re.I)),
+    ("no-sale promise removed", "sale", re.compile(r"\bwe (?:do|will) not sell\b", re.I)),
+    ("retention period removed", "retention",
+     re.compile(r"\b(?:keep|retain|store|delete)\w* (?:\w+ ){0,8}?(?:for|after|within) (?:\w+ ){0,2}?\d+ (?:days|months|years)\b", re.I)),
+)
+
+
+def _remover(pattern: re.Pattern[str]) -> Callable[[str], str]:
+    def remove(text: str) -> str:
+        blocks = _blocks(text)
+        for k in _prose(blocks):
+            sentences = re.split(r"(?<=[.!?])\s+", " ".join(blocks[k].split()))
+            for j, sentence in enumerate(sentences):
+                if pattern.search(sentence) and text.count(sentence) == 1 and sentence.endswith("."):
+                    blocks[k] = " ".join(sentences[:j] + sentences[j + 1:])
+                    return "\n\n".join(b for b in blocks if b.strip())
+        return text
+    return remove
+
+
 EDITS: dict[str, tuple[Callable[[str], str], str]] = {
     **{name: ((lambda t, p=paragraph: _insert(t, p)), category) for name, category, paragraph in ADDED},
     "retention lengthened in place": (longer_retention, "retention"),
     "'do not sell' became 'may sell'": (sale_promise_dropped, "sale"),
+    **{name: (_remover(pattern), category) for name, category, pattern in REMOVED},
 }
 
 

@@ -289,7 +289,8 @@ RIGHTS: dict[str, str] = {
     "access": r"right (?:to|of) access|(?:request|obtain|get|download) (?:\w+ ){0,3}?(?:copy|report|access)"
     r"|access (?:to )?(?:\w+ )?(?:personal )?(?:information|data) (?:\w+ )?(?:we|about you)|personal data report",
     "deletion": r"right to (?:\w+ )?(?:delete|deletion|erasure|be forgotten)|(?:request|ask) (?:\w+ ){0,3}?(?:delet"
-    r"|eras)\w*|delete your (?:account|data|information|personal)|you can delete",
+    r"|eras)\w*|delete your (?:account|data|information|personal|profile|content|posts|messages|history)"
+    r"|you (?:can|may|are able to)(?: also| easily| always| at any time)? delete",
     "correction": r"\bcorrect(?:ion)?\b|rectif\w*",
     "portability": r"portab\w+|\bexport\b",
     "objection": r"right to object|\bobject to\b",
