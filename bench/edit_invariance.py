@@ -19,7 +19,9 @@ Quiet expected (not material, not held):
 - sections renumbered: every number at the head of a heading or a numbered item goes up by one;
 - terms renamed: "personal information" becomes "personal data", "Privacy Policy" "Privacy Notice",
   "e-mail" "email" (an editorial sweep);
-- contractions: "do not" becomes "don't", "will not" "won't", "cannot" "can't" (negations kept).
+- contractions: "do not" becomes "don't", "will not" "won't", "cannot" "can't" (negations kept);
+- plain words: "disclose" becomes "share", "retain" "keep", "such as" "like",
+  "third parties" "third-party companies" (the same practices in plainer words).
 
 Held expected (a capture, not a version):
 - cut at 60% / 80%: the text stops at a block boundary 60% or 80% of the way in;
@@ -145,6 +147,18 @@ def terms_renamed(text: str) -> str:
     return text
 
 
+_SYNONYMS = ((r"\bdisclose\b", "share"), (r"\bretain\b", "keep"),
+             (r"\bprior to\b", "before"), (r"\bin order to\b", "to"), (r"\bsuch as\b", "like"),
+             (r"\bthird parties\b", "third-party companies"), (r"\bat any time\b", "whenever you like"))
+
+
+def verbs_reworded(text: str) -> str:
+    """Plain-language rewording in one sweep: "disclose" → "share", "retain" → "keep", "such as" → "like"..."""
+    for before, after in _SYNONYMS:
+        text = re.sub(before, after, text)
+    return text
+
+
 _CONTRACTIONS = (("do not", "don't"), ("does not", "doesn't"), ("will not", "won't"), ("cannot", "can't"),
                  ("is not", "isn't"), ("are not", "aren't"), ("we are", "we're"), ("We are", "We're"))
 
@@ -196,6 +210,7 @@ EDITS: dict[str, tuple[Callable[[str], str], str, str]] = {
     "sections renumbered": (renumbered, "new", "quiet"),
     "terms renamed": (terms_renamed, "new", "quiet"),
     "contractions": (contracted, "new", "quiet"),
+    "plain words": (verbs_reworded, "new", "quiet"),
     "cut at 60%": (cut_60, "new", "held"),
     "cut at 80%": (cut_80, "new", "held"),
     "cut mid-sentence": (cut_mid_sentence, "new", "held"),
