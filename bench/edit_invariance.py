@@ -21,7 +21,10 @@ Quiet expected (not material, not held):
   "e-mail" "email" (an editorial sweep);
 - contractions: "do not" becomes "don't", "will not" "won't", "cannot" "can't" (negations kept);
 - plain words: "disclose" becomes "share", "retain" "keep", "such as" "like",
-  "third parties" "third-party companies" (the same practices in plainer words).
+  "third parties" "third-party companies" (the same practices in plainer words);
+- date changed: the first year near the head of the text goes up by one (a "last updated" line alone);
+- page chrome around it: a cookie banner, a menu and a language switcher above, a footer below;
+- tracking parameters: every link target gains "?utm_source=...".
 
 Held expected (a capture, not a version):
 - cut at 60% / 80%: the text stops at a block boundary 60% or 80% of the way in;
@@ -170,6 +173,36 @@ def contracted(text: str) -> str:
     return text
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def date_changed(text: str) -> str:
+    """The "last updated" / "effective" line says another date, nothing else changes: the first year in the
+    first 3,000 characters goes up by one (a date line stands at the head of a policy)."""
+    m = _YEAR.search(text[:3000])
+    return text if not m else text[: m.start()] + str(int(m.group(0)) + 1) + text[m.end():]
+
+
+_BANNER = ("We use cookies to make this site work, to understand how it is used and to personalise ads. "
+           "You can accept all cookies, reject the optional ones or choose which to allow.\n\n"
+           "Accept all\n\nReject optional cookies\n\nCookie settings")
+_CHROME = ("* [Home](/)\n* [Products](/products)\n* [Pricing](/pricing)\n* [Blog](/blog)\n* [Sign in](/login)",
+           "English · Deutsch · Français · Español · 日本語 · Português",
+           "© 2026 All rights reserved. [Privacy](/privacy) · [Terms](/terms) · [Cookies](/cookies) · [Status](/status)")
+
+
+def page_chrome(text: str) -> str:
+    """What an extractor may catch around the policy: a cookie banner, a menu and a language switcher
+    above, a footer below."""
+    menu, languages, footer = _CHROME
+    return f"{_BANNER}\n\n{menu}\n\n{languages}\n\n{text}\n\n{footer}"
+
+
+def tracking_parameters(text: str) -> str:
+    """Every link target gains campaign parameters, as sites add them per visit."""
+    return re.sub(r"\]\((https?://[^)\s?#]+)\)", r"](\1?utm_source=site&utm_medium=footer&ref=pp)", text)
+
+
 _LEADING_NUMBER = re.compile(r"^(#{1,6} |\s*)(\d+)(?=[.)] )", re.M)
 
 
@@ -211,6 +244,9 @@ EDITS: dict[str, tuple[Callable[[str], str], str, str]] = {
     "terms renamed": (terms_renamed, "new", "quiet"),
     "contractions": (contracted, "new", "quiet"),
     "plain words": (verbs_reworded, "new", "quiet"),
+    "date changed": (date_changed, "new", "quiet"),
+    "page chrome around it": (page_chrome, "new", "quiet"),
+    "tracking parameters": (tracking_parameters, "new", "quiet"),
     "cut at 60%": (cut_60, "new", "held"),
     "cut at 80%": (cut_80, "new", "held"),
     "cut mid-sentence": (cut_mid_sentence, "new", "held"),
