@@ -30,7 +30,9 @@ Held expected (a capture, not a version):
 - cut at 60% / 80%: the text stops at a block boundary 60% or 80% of the way in;
 - cut mid-sentence: the text stops in the middle of the block at 70%;
 - came back from a cut: the 60% cut is the *old* side, the whole text the new (the policy came back).
-  Quiet is as good as held here: nothing new was said.
+  Quiet is as good as held here: nothing new was said;
+- page given twice: the whole text twice, as an extractor that caught two renderings of the page gives
+  it (quiet or held).
 
 Prints, for each edit, how many texts come out as expected and the first few that do not, with the
 reason. Skipped cleanly when the corpus is absent. Figures only.
@@ -251,6 +253,7 @@ EDITS: dict[str, tuple[Callable[[str], str], str, str]] = {
     "cut at 80%": (cut_80, "new", "held"),
     "cut mid-sentence": (cut_mid_sentence, "new", "held"),
     "came back from a cut": (cut_60, "old", "quiet or held"),
+    "page given twice": (lambda t: f"{t}\n\n{t}", "new", "quiet or held"),
 }
 
 

@@ -297,3 +297,16 @@ def test_a_table_that_opens_with_prose_lends_no_header_to_its_rows(monkeypatch: 
     page = ("# Privacy Policy\n\n| We explain below what we keep and why. This table is for reading ease. | |\n|---|---|\n"
             "| Our founders | started the company {n} years ago in a small office |\n")
     assert not compare(page.format(n=5), page.format(n=6)).material
+
+
+def test_a_page_that_holds_the_policy_twice_is_no_change(monkeypatch: pytest.MonkeyPatch):
+    # an extractor that caught two renderings of one page: every list item and party heading twice
+    monkeypatch.undo()
+    page = _tracker_page(["Northwind Ads", "Blue Heron Media", "Quillstone", "Orbit Metrics"])
+    page += ("\n\n## What we collect\n\n* your name and email address\n* the pages you open\n"
+             "* your device's IP address\n* the messages you send to support\n")
+    cmp = compare(page, f"{page}\n\n{page}")
+    assert not cmp.material, cmp.reason
+    # one item added to a second list under the same heading is still a change
+    second = page + "\n\nFrom partners we receive:\n\n* your name and email address\n"
+    assert any(c.severity != "noise" for c in compare(page, second).clauses)

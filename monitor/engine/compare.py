@@ -100,6 +100,29 @@ def _repeated_passages(pairs: Sequence[Pair], old: Sequence[Clause], new: Sequen
             if len(run) >= MIN_REPEATED_PASSAGE and _contiguous_in([side[k] for k in run], other, starts):
                 out.update(id(by_index[k]) for k in run)
             run = [i]
+        out.update(id(by_index[k]) for k in _surplus_runs(side, other) if k in by_index)
+    return out
+
+
+# Clauses in a row, each given more often under its heading than the other version gives it, and at
+# least once there: a copy of a block (a page holding the policy twice), whichever copy the alignment
+# matched. Three at least: one item added to a second list under the same heading is a change.
+MIN_SURPLUS_RUN = 3
+
+
+def _surplus_runs(side: Sequence[Clause], other: Sequence[Clause]) -> list[int]:
+    here = Counter((c.key, c.section) for c in side)
+    there = Counter((c.key, c.section) for c in other)
+    surplus = [bool(c.key) and here[(c.key, c.section)] > there[(c.key, c.section)] > 0 for c in side]
+    out: list[int] = []
+    start = None
+    for k, flag in enumerate(surplus + [False]):
+        if flag and start is None:
+            start = k
+        elif not flag and start is not None:
+            if k - start >= MIN_SURPLUS_RUN:
+                out.extend(range(start, k))
+            start = None
     return out
 
 

@@ -106,6 +106,8 @@ def named_entries(pairs: Sequence[Pair], old: Sequence[Clause], new: Sequence[Cl
         siblings = groups[other].get((clause.section, clause.level), [])
         if len(siblings) < MIN_NAMED_SIBLINGS:
             continue
+        if any((old if added else new)[k].text == clause.text for k in siblings):
+            continue  # the other version names this party under the same heading: a copy, not a party come or gone
         cats = _entry_categories(side, clause.section, clause.text)
         if not cats:
             continue
