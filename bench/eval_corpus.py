@@ -42,6 +42,16 @@ def _corpus_dir(arg: str | None) -> Path:
     return next((p for p in near if p.is_dir()), near[0])
 
 
+def distinct_versions(corpus: Path) -> list[tuple[Path, str]]:
+    """Each distinct version text of both sets (the newer side of every labeled pair), error pages left
+    out, sorted by path: what the label-free benchmarks edit. Labels are read only to leave junk out."""
+    texts: dict[Path, str] = {}
+    for case in _platform_cases(corpus)[0] + _vendor_cases(corpus):
+        if case.label["kind"] != "error_page":  # a junk side says nothing of how the policy is judged
+            texts.setdefault(case.new_path, case.texts()[1])
+    return sorted(texts.items())
+
+
 @dataclass(frozen=True)
 class Case:
     set: str  # "platforms" | "vendors"

@@ -137,12 +137,7 @@ def main(argv: list[str]) -> int:
     if not corpus.is_dir():
         print(f"no corpus at {corpus}: skipped")
         return 0
-    cases = eval_corpus._platform_cases(corpus)[0] + eval_corpus._vendor_cases(corpus)
-    texts: dict[Path, str] = {}
-    for case in cases:
-        if case.label["kind"] != "error_page":
-            texts.setdefault(case.new_path, case.texts()[1])
-    items = sorted(texts.items())[:: args.step]
+    items = eval_corpus.distinct_versions(corpus)[:: args.step]
     print(f"{len(items)} distinct version texts from {corpus}")
     totals = [0, 0, 0]
     for name, (edit, category) in EDITS.items():

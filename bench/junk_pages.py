@@ -90,12 +90,7 @@ def main(argv: list[str]) -> int:
     if not corpus.is_dir():
         print(f"no corpus at {corpus}: skipped")
         return 0
-    cases = eval_corpus._platform_cases(corpus)[0] + eval_corpus._vendor_cases(corpus)
-    texts: dict[Path, str] = {}
-    for case in cases:
-        if case.label["kind"] != "error_page":
-            texts.setdefault(case.new_path, case.texts()[1])
-    items = sorted(texts.items())
+    items = eval_corpus.distinct_versions(corpus)
     print(f"{len(items)} distinct version texts from {corpus}")
     for name, page in PAGES.items():
         if args.only and args.only not in name:

@@ -141,12 +141,7 @@ def main(argv: list[str]) -> int:
     if not corpus.is_dir():
         print(f"no corpus at {corpus}: skipped")
         return 0
-    cases = eval_corpus._platform_cases(corpus)[0] + eval_corpus._vendor_cases(corpus)
-    texts: dict[Path, str] = {}
-    for case in cases:
-        if case.label["kind"] != "error_page":  # a junk side says nothing about re-layout
-            texts.setdefault(case.new_path, case.texts()[1])
-    items = sorted(texts.items())[: args.limit or None]
+    items = eval_corpus.distinct_versions(corpus)[: args.limit or None]
     print(f"{len(items)} distinct version texts from {corpus}")
     for name, transform in TRANSFORMS.items():
         if args.only and name != args.only:
