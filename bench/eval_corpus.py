@@ -42,6 +42,16 @@ def _corpus_dir(arg: str | None) -> Path:
     return next((p for p in near if p.is_dir()), near[0])
 
 
+def versions_or_skip(corpus_arg: str | None) -> tuple[Path, list[tuple[Path, str]]] | None:
+    """The corpus folder and its distinct versions for a label-free benchmark; None (said once) when
+    the corpus is absent, so the benchmark skips cleanly."""
+    corpus = _corpus_dir(corpus_arg)
+    if not corpus.is_dir():
+        print(f"no corpus at {corpus}: skipped")
+        return None
+    return corpus, distinct_versions(corpus)
+
+
 def distinct_versions(corpus: Path) -> list[tuple[Path, str]]:
     """Each distinct version text of both sets (the newer side of every labeled pair), error pages left
     out, sorted by path: what the label-free benchmarks edit. Labels are read only to leave junk out."""

@@ -133,11 +133,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--show", action="store_true", help="print every text that fails, not the first 5")
     parser.add_argument("--only", choices=sorted(EDITS), help="one edit")
     args = parser.parse_args(argv)
-    corpus = eval_corpus._corpus_dir(args.corpus)
-    if not corpus.is_dir():
-        print(f"no corpus at {corpus}: skipped")
+    found = eval_corpus.versions_or_skip(args.corpus)
+    if found is None:
         return 0
-    items = eval_corpus.distinct_versions(corpus)[:: args.step]
+    corpus, items = found
+    items = items[:: args.step]
     print(f"{len(items)} distinct version texts from {corpus}")
     totals = [0, 0, 0]
     for name, (edit, category) in EDITS.items():

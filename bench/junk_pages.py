@@ -86,11 +86,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--show", action="store_true", help="print every pair that fails, not the first 5")
     parser.add_argument("--only", help="the pages whose name holds this")
     args = parser.parse_args(argv)
-    corpus = eval_corpus._corpus_dir(args.corpus)
-    if not corpus.is_dir():
-        print(f"no corpus at {corpus}: skipped")
+    found = eval_corpus.versions_or_skip(args.corpus)
+    if found is None:
         return 0
-    items = eval_corpus.distinct_versions(corpus)
+    corpus, items = found
     print(f"{len(items)} distinct version texts from {corpus}")
     for name, page in PAGES.items():
         if args.only and args.only not in name:

@@ -137,11 +137,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--show", action="store_true", help="print every text that alerts, not the first 5")
     parser.add_argument("--only", choices=sorted(TRANSFORMS), help="one transformation")
     args = parser.parse_args(argv)
-    corpus = eval_corpus._corpus_dir(args.corpus)
-    if not corpus.is_dir():
-        print(f"no corpus at {corpus}: skipped")
+    found = eval_corpus.versions_or_skip(args.corpus)
+    if found is None:
         return 0
-    items = eval_corpus.distinct_versions(corpus)[: args.limit or None]
+    corpus, items = found
+    items = items[: args.limit or None]
     print(f"{len(items)} distinct version texts from {corpus}")
     for name, transform in TRANSFORMS.items():
         if args.only and name != args.only:
