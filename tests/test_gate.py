@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from typer.testing import CliRunner
 
 from monitor.cli.app import app
@@ -222,6 +224,44 @@ def test_an_older_version_served_again_is_held_and_a_later_one_is_judged():
     assert "2025-03-28, before the previous version's 2025-10-29" in v.quality["evidence"]
     later = titled("Acme Privacy Policy", body, "December 1, 2025")
     assert judge_pair(old, later).material
+
+
+def speaking(party: str, body: str) -> str:
+    """`body` under the Acme title, opened by the sentence that names who "we" are."""
+    return titled("Acme Privacy Policy", f'{party} ("Acme", "we", "us") explains here how it handles your data.\n\n{body}')
+
+
+def test_a_policy_that_speaks_for_another_company_is_held_as_a_regional_variant():
+    old = speaking("Acme Europe B.V.", policy())
+    retention = [p for p in policy().split("\n\n") if "Retention" in p or "support tickets" in p]
+    variant = speaking("Acme, Inc.", rewritten() + "\n\n" + "\n\n".join(retention))
+    v = judge_pair(old, variant)
+    assert v.held and not v.material and v.quality["problem"] == "replaced"
+    assert "'Acme, Inc.' where it was 'Acme Europe B.V.'" in v.quality["evidence"]
+
+
+def test_a_rewrite_that_names_the_company_more_fully_is_judged():
+    v = judge_pair(speaking("Acme", policy()), speaking("Acme Software, Inc.", rewritten()))
+    assert not v.held and v.material
+
+
+def test_a_renamed_company_behind_the_same_clauses_is_judged_not_held():
+    # Most clauses kept: the same policy under a new name, which the rubric calls editorial.
+    v = judge_pair(speaking("Acme Europe B.V.", policy()), speaking("Globex Holdings Ltd.", policy()))
+    assert not v.held and v.quality["problem"] == "none" and not v.material
+
+
+@pytest.mark.parametrize("opening, name", [
+    ('Acme, Inc. and its affiliates (collectively, "Acme", "we", "us") respect your privacy.', "Acme, Inc."),
+    ("This policy explains how Globex GmbH (\u201cwe\u201d or \u201cus\u201d) processes data.", "Globex GmbH"),
+    ('We\u2019re Initech S.p.A. ("Initech", "we", "our").', "Initech S.p.A."),
+    ("**Umbrella Ltd.** (the \u201cCompany\u201d, \u201cwe\u201d) runs this site.", "Umbrella Ltd."),
+    ("We collect data (see \"Data we collect\" below) to run the service.", None),
+])
+def test_the_company_a_policy_speaks_for(opening, name):
+    from monitor.text.identity import speaking_party
+
+    assert speaking_party(opening) == name
 
 
 def test_the_check_gate_holds_the_same_pages_as_diff():

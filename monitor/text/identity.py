@@ -8,6 +8,8 @@ place: a regional notice, a superseded version, a terms page.
     'acme privacy policy'
     >>> stated_date("Effective as of 28 March 2025. We collect...")
     datetime.date(2025, 3, 28)
+    >>> speaking_party('This policy explains how Acme Europe B.V. ("we", "us") handles your data.')
+    'Acme Europe B.V.'
 """
 
 from __future__ import annotations
@@ -60,6 +62,52 @@ def stated_date(text: str) -> date | None:
         return date(int(g[6]), int(g[7]), int(g[8]))
     except ValueError:  # "February 30"
         return None
+
+
+# The company a policy speaks for is the one it names as "we": 'Acme, Inc. ("Acme", "we", "us")'.
+# The name is the run of capitalised words, legal forms and bracketed parts that ends at the bracket.
+PARTY_WINDOW = 40000
+_WE_DEFINED = re.compile(
+    r"\([ \t]*(?:(?:collectively|together|hereinafter|individually)\b[ \t,]*)?"
+    r"(?:(?:the[ \t]+)?[\"“”'‘’][^\"“”'‘’\n)]{1,40}[\"“”'‘’][ \t,;]*(?:or|and)?[ \t]*)*?"
+    r"[\"“”'‘’](?:we|us|our)\b",
+    re.I,
+)
+NAME_REACH = 160
+# Trailing affiliates ("PayPal, Inc. and our subsidiaries") are not part of the name.
+_AFFILIATES = re.compile(r"\s+(?:and|together with|along with|as well as)\s+(?:its|our|their)\b.*$", re.I)
+_MARKUP = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
+_CONNECTORS = {"&", "et", "de", "du", "des", "of", "und", "y"}
+_LEADING = {"we", "we're", "we’re", "we are", "&", "et", "de", "du", "des", "of", "und", "y", "the"}
+
+
+def speaking_party(text: str) -> str | None:
+    """The company the text names as "we", in its own words; None when it names none."""
+    flat = _MARKUP.sub(lambda m: m.group(1) or "", text[:PARTY_WINDOW])
+    m = _WE_DEFINED.search(flat)
+    if not m:
+        return None
+    before = flat[max(0, m.start() - NAME_REACH):m.start()].rsplit("\n", 1)[-1]
+    words: list[str] = []
+    for token in reversed(_AFFILIATES.sub("", before).split()):
+        bare = token.strip(",;:")
+        if not bare or not (bare[0].isupper() or bare[0].isdigit() or bare.lower() in _CONNECTORS
+                            or (bare.startswith("(") and bare.endswith(")"))):
+            break
+        words.insert(0, token)
+    while words and words[0].strip(",;:").lower() in _LEADING:
+        words.pop(0)
+    name = " ".join(words).strip(" ,;:")
+    return name if _WORDS.search(name) else None
+
+
+def same_party(one: str, other: str) -> bool:
+    """Whether two speaking_party names can be one company: the shorter one's words all in the longer.
+
+    "Bluesky" and "Bluesky Social, PBC" are one; "PayPal, Inc." and "PayPal (Europe) S.à r.l." are two.
+    """
+    a, b = sorted((set(_WORDS.findall(one.lower())), set(_WORDS.findall(other.lower()))), key=len)
+    return a <= b
 
 
 def _month(name: str) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from monitor.text.identity import document_title, stated_date
+from monitor.text.identity import document_title, same_party, speaking_party, stated_date
 
 # A page this short (in characters) is judged by its phrases; a longer one is taken as content.
 SHORT_PAGE = 3000
@@ -23,7 +23,10 @@ TRUNCATED_RATIO = 0.5
 MIN_KEPT = 0.10
 # A text whose stated date goes back, keeping under this share of the clauses, is an older version of the
 # policy served again (a stale cache, a regional server). One that keeps more is an edit whose date line
-# was not updated, or a revert worth reading: it is judged.
+# was not updated, or a revert worth reading: it is judged. The same share holds a text that speaks for
+# another company than the previous one ("PayPal, Inc." where "PayPal (Europe) S.à r.l." was "we"): a
+# regional or an affiliate's policy. A text that keeps more and names a new company is a change of
+# controller, and alerts.
 OLDER_KEPT = 0.30
 # A capture cut off: the last TAIL_PROBE letters of its flattened text found in the other version with at
 # least MIN_LOST_TAIL characters, and LOST_TAIL_SHARE of that version, still after them. On the labeled
@@ -319,6 +322,10 @@ def assess_change(kept: float, previous: str, text: str | None = None) -> Proble
             return Problem("truncated", f"only {kept:.0%} of the previous version's clauses remain and the text "
                                         "stops on a table row: a rewrite cut off, or one that ends so")
     if kept < OLDER_KEPT and text is not None:
+        before, after = speaking_party(previous), speaking_party(text)
+        if before and after and not same_party(before, after):
+            return Problem("replaced", f"it keeps {kept:.0%} of the previous version's clauses and speaks for another "
+                                       f"company: {after!r} where it was {before!r}: a regional or an affiliate's policy")
         then, now = stated_date(previous), stated_date(text)
         if then and now and now < then:
             return Problem("replaced", f"it states the date {now.isoformat()}, before the previous version's "
