@@ -1,7 +1,7 @@
 """Edits that change no practice stay quiet; captures cut short are held: label-free, on every corpus version.
 
 Usage:
-    .venv/bin/python bench/edit_invariance.py [CORPUS_DIR] [--limit N] [--show] [--only EDIT]
+    .venv/bin/python bench/edit_invariance.py [CORPUS_DIR] [--limit N] [--show] [--only EDIT] [--set heldout]
 
 A companion to relayout_invariance.py, for the other classes of false alarm the tracker names: a term
 or a clause that only moved, typography, renumbering, and captures that stopped loading. No labels are
@@ -34,6 +34,15 @@ Held expected (a capture, not a version):
 - page given twice: the whole text twice, as an extractor that caught two renderings of the page gives
   it (quiet or held).
 
+`--set heldout` runs instead a second batch, written in the sixth round before any rule was changed for
+it (its first score is in the README), all quiet expected:
+- company renamed: the company's name (the first word of the name it gives as "we", else of the title)
+  becomes "Zentrix" throughout, as after a rebrand (the rubric calls a renamed company editorial);
+- headings in capitals: every heading's text upper-cased, as a stylesheet's text-transform is captured;
+- British spelling: "organize" becomes "organise", "personalized" "personalised", "behavior" "behaviour";
+- periods in words: "30 days" becomes "thirty (30) days", as legal drafting writes them;
+- paragraphs split: every paragraph of four sentences or more splits in two at its middle sentence.
+
 Prints, for each edit, how many texts come out as expected and the first few that do not, with the
 reason. Skipped cleanly when the corpus is absent. Figures only.
 """
@@ -54,6 +63,7 @@ import eval_corpus  # noqa: E402
 from relayout_invariance import _HEADING, _ITEM, _blocks  # noqa: E402
 
 from monitor.engine.gate import Judgement, judge_pair  # noqa: E402
+from monitor.text.identity import speaking_party  # noqa: E402
 
 _SENTENCE = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])")
 
@@ -257,6 +267,82 @@ EDITS: dict[str, tuple[Callable[[str], str], str, str]] = {
 }
 
 
+_GENERIC = frozenset("privacy policy notice statement our the global data protection cookie your".split())
+
+
+def company_renamed(text: str) -> str:
+    party = speaking_party(text) or ""
+    words = [w for w in re.findall(r"[A-Z][\w&-]+", party) if w.lower() not in _GENERIC]
+    if not words:
+        head = re.findall(r"[A-Z][\w&-]+", text.lstrip()[:300].split("\n", 1)[0])
+        words = [w for w in head if w.lower() not in _GENERIC]
+    if not words or len(words[0]) < 3:
+        return text
+    return re.sub(rf"\b{re.escape(words[0])}\b", "Zentrix", text)
+
+
+_ATX = re.compile(r"^(#{1,6}[ \t]+)(.+)$", re.M)
+_SETEXT = re.compile(r"^(\S.*)\n(?=\s{0,3}(?:=+|-+)[ \t]*$)", re.M)
+
+
+def headings_in_capitals(text: str) -> str:
+    upper = lambda m: m.group(1) + _links_kept(m.group(2))  # noqa: E731
+    text = _ATX.sub(upper, text)
+    return _SETEXT.sub(lambda m: _links_kept(m.group(1)) + "\n", text)
+
+
+def _links_kept(heading: str) -> str:
+    """The heading's words in capitals, a link target left as it was."""
+    parts = re.split(r"(\]\([^)]*\))", heading)
+    return "".join(part if part.startswith("](") else part.upper() for part in parts)
+
+
+_BRITISH = ((re.compile(r"\b(organi|personali|recogni|authori|minimi|customi|optimi|categori|summari|priori"
+                        r"|anonymi|pseudonymi|utili|standardi|characteri|emphasi)z(e|es|ed|ing|ation|ations)\b"), r"\1s\2"),
+            (re.compile(r"\b(Organi|Personali|Recogni|Authori|Anonymi|Pseudonymi|Customi)z(e|es|ed|ing|ation|ations)\b"), r"\1s\2"),
+            (re.compile(r"\b(analy)z(e|es|ed|ing)\b"), r"\1s\2"),
+            (re.compile(r"\b(behavi|fav|hon|col)or(s|al|ed|ing)?\b"), r"\1our\2"),
+            (re.compile(r"\bcenter(s)?\b"), r"centre\1"))
+
+
+def british_spelling(text: str) -> str:
+    for rx, repl in _BRITISH:
+        text = rx.sub(repl, text)
+    return text
+
+
+_IN_WORDS = {1: "one", 2: "two", 3: "three", 5: "five", 6: "six", 7: "seven", 10: "ten", 12: "twelve",
+             13: "thirteen", 14: "fourteen", 16: "sixteen", 18: "eighteen", 24: "twenty-four", 30: "thirty",
+             60: "sixty", 90: "ninety"}
+_PERIOD = re.compile(r"\b(\d{1,2}) (days?|weeks?|months?|years?)\b")
+
+
+def periods_in_words(text: str) -> str:
+    def spell(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        return f"{_IN_WORDS[n]} ({n}) {m.group(2)}" if n in _IN_WORDS else m.group(0)
+    return _PERIOD.sub(spell, text)
+
+
+def paragraphs_split(text: str) -> str:
+    blocks = _blocks(text)
+    for k in _prose(blocks):
+        sentences = _SENTENCE.split(blocks[k])
+        if len(sentences) >= 4:
+            half = len(sentences) // 2
+            blocks[k] = " ".join(sentences[:half]) + "\n\n" + " ".join(sentences[half:])
+    return "\n\n".join(blocks)
+
+
+HELDOUT: dict[str, tuple[Callable[[str], str], str, str]] = {
+    "company renamed": (company_renamed, "new", "quiet"),
+    "headings in capitals": (headings_in_capitals, "new", "quiet"),
+    "British spelling": (british_spelling, "new", "quiet"),
+    "periods in words": (periods_in_words, "new", "quiet"),
+    "paragraphs split": (paragraphs_split, "new", "quiet"),
+}
+
+
 def _outcome(v: Judgement) -> str:
     if v.held:
         return "held"
@@ -268,7 +354,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("corpus", nargs="?")
     parser.add_argument("--limit", type=int, default=0, help="at most N texts (0: all)")
     parser.add_argument("--show", action="store_true", help="print every text that fails, not the first 5")
-    parser.add_argument("--only", choices=sorted(EDITS), help="one edit")
+    parser.add_argument("--only", choices=sorted(EDITS) + sorted(HELDOUT), help="one edit")
+    parser.add_argument("--set", choices=("first", "heldout"), default="first", help="which batch of edits")
     args = parser.parse_args(argv)
     found = eval_corpus.versions_or_skip(args.corpus)
     if found is None:
@@ -276,7 +363,7 @@ def main(argv: list[str]) -> int:
     corpus, items = found
     items = items[: args.limit or None]
     print(f"{len(items)} distinct version texts from {corpus}")
-    for name, (edit, side, expected) in EDITS.items():
+    for name, (edit, side, expected) in (HELDOUT if args.set == "heldout" else EDITS).items():
         if args.only and name != args.only:
             continue
         wrong, same, counts = [], 0, {"quiet": 0, "held": 0, "material": 0}

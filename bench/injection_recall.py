@@ -1,7 +1,7 @@
 """Recall on real documents, label-free: one material clause of my own put into each corpus version.
 
 Usage:
-    .venv/bin/python bench/injection_recall.py [CORPUS_DIR] [--step K] [--show] [--only NAME]
+    .venv/bin/python bench/injection_recall.py [CORPUS_DIR] [--step K] [--show] [--only NAME] [--set heldout]
 
 The labeled pairs measure recall on the changes vendors happened to make. This measures whether one
 new practice stated in plain words is noticed inside a long, real policy that may already use the same
@@ -15,6 +15,10 @@ distinct version text of both corpus sets (every K-th with --step; error pages l
   "do not sell" promise turned into "may sell";
 - removals: the first sentence of prose, given once in the text, that grants an opt-out or a deletion
   right, promises no sale, or states a retention period, taken out.
+
+`--set heldout` adds instead a second batch of 16 paragraphs in the wording of B2B, SaaS and ad-tech
+policies (customer data, enrichment, audiences, session replay), written in the sixth round before any
+rule was changed for them: its first score is what wording nobody tuned to gets.
 
 Expected: material, with the edit's category among the alert's. Prints, for each edit, how many texts
 alert, how many with the category, and the first few that do not, with the reason. Skipped cleanly when
@@ -61,6 +65,41 @@ ADDED = (
      "We use the content you post, including public posts and photos, to train our artificial intelligence models."),
     ("changes without notice", "change_notice",
      "We may change this policy at any time without telling you, and your continued use of the service means you accept the changes."),
+)
+
+# The held-out batch: written at once, scored once before any fix (README, "Label-free checks").
+HELDOUT = (
+    ("customer data for model training", "use",
+     "We may use Customer Data, including the files and messages your team uploads, to develop and improve our machine learning features."),
+    ("hashed emails to ad platforms", "tracking_ads",
+     "We upload hashed email addresses of our users to social media platforms so that we can show them our ads and find similar audiences."),
+    ("session replay", "tracking_ads",
+     "We use session replay technology that records your clicks, scrolling and keystrokes on our website."),
+    ("enrichment from data providers", "collection",
+     "We obtain more information about you, such as your job title, company size and social media profiles, from data "
+     "enrichment providers and combine it with the information you give us."),
+    ("group companies' offers", "sharing",
+     "Companies in our corporate group may receive your personal data and use it to send you offers for their own products."),
+    ("backups kept two years", "retention",
+     "Copies of your data may remain in our backups for up to two years after you delete it."),
+    ("processing in the United States", "transfer",
+     "We and our service providers may process and store your personal data in the United States and in any other country where we operate."),
+    ("teen accounts", "children",
+     "Users aged 13 to 15 may create an account, and we collect the same information from them as from adults."),
+    ("right to appeal", "rights",
+     "If we decline your privacy request, you may appeal our decision by replying to our response, and we will answer within 45 days."),
+    ("made available for payment", "sale",
+     "We may make personal information available to advertising partners in exchange for payment or other benefits."),
+    ("support calls recorded", "collection", "When you call our support line, we record the call and keep the recording."),
+    ("updates without contact", "change_notice",
+     "Any update to this policy takes effect as soon as we post it here, and we will not contact you about it separately."),
+    ("police without an order", "sharing",
+     "We may give your information to the police and other government agencies when they ask for it, even without a court order."),
+    ("face scan", "collection", "To verify your identity we may scan your face and compare it with the photo on your ID document."),
+    ("cross-device linking", "tracking_ads",
+     "We link the different browsers and devices you use so that we can recognise you on each of them and measure our ads."),
+    ("third-party SDKs in the app", "tracking_ads",
+     "Our mobile app includes software from analytics and advertising companies that collects your device identifiers and app activity."),
 )
 
 _PERIOD = re.compile(r"\b(\d{1,3}) (days|months|years)\b")
@@ -125,13 +164,18 @@ EDITS: dict[str, tuple[Callable[[str], str], str]] = {
     **{name: (_remover(pattern), category) for name, category, pattern in REMOVED},
 }
 
+HELDOUT_EDITS: dict[str, tuple[Callable[[str], str], str]] = {
+    name: ((lambda t, p=paragraph: _insert(t, p)), category) for name, category, paragraph in HELDOUT
+}
+
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", nargs="?")
     parser.add_argument("--step", type=int, default=1, help="every K-th text (1: all)")
     parser.add_argument("--show", action="store_true", help="print every text that fails, not the first 5")
-    parser.add_argument("--only", choices=sorted(EDITS), help="one edit")
+    parser.add_argument("--only", choices=sorted(EDITS) + sorted(HELDOUT_EDITS), help="one edit")
+    parser.add_argument("--set", choices=("first", "heldout"), default="first", help="which batch of edits")
     args = parser.parse_args(argv)
     found = eval_corpus.versions_or_skip(args.corpus)
     if found is None:
@@ -140,7 +184,7 @@ def main(argv: list[str]) -> int:
     items = items[:: args.step]
     print(f"{len(items)} distinct version texts from {corpus}")
     totals = [0, 0, 0]
-    for name, (edit, category) in EDITS.items():
+    for name, (edit, category) in (HELDOUT_EDITS if args.set == "heldout" else EDITS).items():
         if args.only and name != args.only:
             continue
         judged, alerts, right, wrong = 0, 0, 0, []

@@ -173,3 +173,16 @@ def test_a_footnote_defining_a_term_is_minor_unless_it_names_data_flowing():
     assert v.severity == "minor" and v.reason.startswith("definition of a term")
     flow = judge("added", None, '"Partners" means the advertisers that receive your browsing history from us.', "Definitions")
     assert flow.severity == "material"
+
+
+@pytest.mark.parametrize("text, found", [
+    ("we share your personal data with partners in exchange for a fee.", True),
+    ("personal information may be disclosed to advertisers for monetary or other valuable consideration.", True),
+    ("we never provide your information to anyone in exchange for money.", False),
+    ("we do not disclose personal data to partners for monetary consideration.", False),
+    ("you may receive rewards in exchange for sharing your information with us.", False),
+])
+def test_a_sale_in_other_words_and_its_denial(text: str, found: bool) -> None:
+    from monitor.classifier.statements import sale_for_value
+
+    assert bool(sale_for_value(text)) is found

@@ -24,7 +24,7 @@ from monitor.classifier.moves import moved_reason as _moved_reason, unmoved as _
 from monitor.classifier.signals import EXPANDS, MIXED, RESTRICTS, Signal
 from monitor.classifier.signals import mechanism_terms as _mechanisms, only as _only, quote as _q
 from monitor.classifier.signals import quantity_signals as _quantity_signals, transfer_signals as _transfer_signals
-from monitor.classifier.statements import change_log, collection_source, notice_limit, scope_extension
+from monitor.classifier.statements import change_log, collection_source, notice_limit, sale_for_value, scope_extension
 
 __all__ = ["CATEGORIES", "Terms", "Verdict", "categorize", "document_mechanisms", "document_terms", "judge",
            "normalize"]
@@ -144,12 +144,20 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
                 add(Signal(cat, EXPANDS, f"{cat}: {_q(flipped[0])} became {_q(flipped[1])}"))
             elif back and not flipped:
                 add(Signal(cat, RESTRICTS, f"{cat}: {_q(back[1])} became {_q(back[0])}"))
+    # A consent condition limits a practice ("we share it only with your consent") but makes an exception
+    # to a promise ("we do not sell it unless you agree"): added, the one narrows and the other widens.
     if fo.consent and not fn.consent:
         cat = _main_practice(fo)
-        add(Signal(cat, EXPANDS, f"{cat}: condition {_q(fo.consent)} dropped"))
+        if _promise_only(fo, cat):
+            add(Signal(cat, RESTRICTS, f"{cat}: exception {_q(fo.consent)} to {_q(fo.negated[cat])} dropped"))
+        else:
+            add(Signal(cat, EXPANDS, f"{cat}: condition {_q(fo.consent)} dropped"))
     elif fn.consent and not fo.consent:
         cat = _main_practice(fn)
-        add(Signal(cat, RESTRICTS, f"{cat}: condition {_q(fn.consent)} added"))
+        if _promise_only(fn, cat):
+            add(Signal(cat, EXPANDS, f"{cat}: exception {_q(fn.consent)} added to {_q(fn.negated[cat])}"))
+        else:
+            add(Signal(cat, RESTRICTS, f"{cat}: condition {_q(fn.consent)} added"))
     out.extend(_disclosure_signals(fo, fn))
     out.extend(_ad_surface_signals(fo, fn))
     out.extend(_quantity_signals(fo, fn))
@@ -216,10 +224,11 @@ def _compare(fo: Features, fn: Features, old_raw: str, new_raw: str) -> list[Sig
 
 
 def _statement_signals(old: str, new: str) -> list[Signal]:
-    """A scope extension or a collection source one side states and the other does not."""
+    """A scope extension, a collection source or a sale in other words one side states and the other does not."""
     out = []
     for find, cat, what in ((scope_extension, "scope_contact", "the policy's scope"),
-                            (collection_source, "collection", "collection from another source")):
+                            (collection_source, "collection", "collection from another source"),
+                            (sale_for_value, "sale", "data handed over for value")):
         was, now = find(old), find(new)
         # the statement as a term: one the other side's changed clauses make too only moved
         term = frozenset({("statement", what)})
@@ -228,6 +237,11 @@ def _statement_signals(old: str, new: str) -> list[Signal]:
         elif was and not now:
             out.append(Signal(cat, RESTRICTS, f"{cat}: {what} removed ({_q(was)})", term, "old"))
     return out
+
+
+def _promise_only(f: Features, cat: str) -> bool:
+    """Does the clause only deny the practice ("we do not sell"), never state it ("we may sell")?"""
+    return cat in f.negated and cat not in f.affirmed
 
 
 def _main_practice(f: Features) -> str:

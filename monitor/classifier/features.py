@@ -223,6 +223,14 @@ def _polarity(text: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return negated, affirmed
 
 
+def _promised(text: str, waiver: re.Match[str]) -> bool:
+    """A "without notice" under a negation earlier in its sentence ("we will not ... without notice")."""
+    if not waiver.group(0).startswith(("without", "with no")):
+        return False
+    sentence = re.split(r"[.;!?]", text[:waiver.start()])[-1]
+    return bool(re.search(r"\b(?:not|never)\b", sentence))
+
+
 def _durations(text: str) -> dict[float, str]:
     found: dict[float, str] = {}
     for m in _DURATION.finditer(text):
@@ -241,7 +249,7 @@ def _ages(text: str) -> dict[int, str]:
         if 8 <= age <= 21:
             found.setdefault(age, m.group(0))
     for m in _AGE_WORDS.finditer(text):
-        age = lx.NUMBER_WORDS[m.group(1)]
+        age = lx.NUMBER_WORDS[m.group(1) or m.group(2)]
         if 8 <= age <= 21:
             found.setdefault(age, m.group(0))
     return found
@@ -323,8 +331,13 @@ def features(text: str) -> Features:
     f.rights = _RIGHTS.find(t)
     if _NOTICE_CTX.search(t) and not _DATE.search(t):
         waiver = _NOTICE_WAIVER.search(t)
-        f.notice_waived = waiver.group(0) if waiver else ""
-        f.notice = _NOTICE.find(_NOTICE_WAIVER.sub(" ", t) if waiver else t)
+        if waiver and _promised(t, waiver):
+            # "we will not make changes without notifying you": notice promised, not waived
+            f.notice = _NOTICE.find(t)
+            f.notice.setdefault("direct notice", waiver.group(0))
+        else:
+            f.notice_waived = waiver.group(0) if waiver else ""
+            f.notice = _NOTICE.find(_NOTICE_WAIVER.sub(" ", t) if waiver else t)
         if "notice by email" in f.notice:
             # "emailed to the last email address you gave us": the address is how notice reaches you,
             # not data the clause collects; its loss is the notice's, said once.

@@ -80,9 +80,11 @@ CONSENT_LIMITS = (
     r"(?:only|solely) (?:\w+ ){0,5}?(?:with|if|when|where|after|once) (?:\w+ ){0,3}?"
     r"(?:consent|permission|opt(?:ed)?[- ]?in|agree|authori[sz]\w*|direct|instruct\w*)"
     r"|without (?:\w+ ){0,2}?(?:consent|permission|authori[sz]ation)"
-    r"|unless you (?:\w+ ){0,2}?(?:consent|opt[- ]?in|agree|choose|direct|tell us)"
+    r"|unless,? you (?:\w+ ){0,3}?(?:consent|opt[- ]?in|agree|choose|direct|tell us)\w*"
     r"|with your (?:prior |express |explicit |affirmative )?(?:consent|permission)"
     r"|if you (?:have )?(?:consented|opted in|agreed|give (?:us )?(?:your )?consent)"
+    r"|(?:except|other than|save) (?:\w+ ){0,3}?(?:with|where|when|if|as|after) (?:\w+ ){0,4}?(?:consent\w*|permission"
+    r"|authori[sz]\w*|opted in|agreed)"
 )
 
 # "when required by law", "in response to a valid court order": a disclosure the law compels. Turned
@@ -158,7 +160,11 @@ DATA_TYPES: dict[str, str] = {
     "financial data": r"financial (?:information|data|details)|payment (?:information|details|card)|credit card"
     r"|card numbers?|bank (?:account|details)|\btax\b",
     "messages": r"direct messages|private messages|\bdms\b|message contents?|contents? of (?:your |the )?(?:[\w-]+ )?"
-    r"(?:messages|communications|conversations|chats|calls|e-?mails)|(?:chat|call|conversation) (?:transcripts|recordings|logs)",
+    r"(?:messages|communications|conversations|chats|calls|e-?mails)|(?:chat|call|conversation) (?:transcripts|recordings|logs)"
+    # a call recorded is its contents kept: "we record the call", "calls may be recorded"
+    r"|\brecord(?:s|ed|ing)? (?:the |your |our |these |such |all |any )?(?:phone |telephone |support |sales |video )?"
+    r"(?:calls?|conversations?|meetings?)\b|\b(?:calls?|conversations?|meetings?) (?:\w+ ){0,4}?(?:may|will|are|is) (?:be )?recorded\b"
+    r"|recordings? of (?:\w+ ){0,2}?(?:calls?|conversations?|meetings?)",
     "photos and media": r"\bphotos?\b|\bimages?\b|\bvideos?\b|voice recordings?|\bcamera\b|\bmicrophone\b",
     "device identifiers": r"device (?:identifiers?|ids?|and connection information|information)|advertising (?:identifiers?|ids?)|\bidfa\b|\baaid\b"
     r"|cookie ids?|mac address|\bimei\b|technical identifiers?",
@@ -332,6 +338,9 @@ NOTICE_WAIVER = (
     r"\bwithout (?:any |further |prior |advance |additional |separate |(?:first )?(?:notifying|informing|telling) you )?"
     r"(?:notice|notification|warning|notifying you|informing you|telling you|letting you know)\b"
     r"|\bwith no (?:prior |advance |further )?notice\b"
+    # notice denied in so many words: "we will not contact you about it", "no notice will be given"
+    r"|\b(?:will|shall|do|does|would|need) not (?:\w+ ){0,2}?(?:notify|inform|contact|tell|e-?mail|alert|write to"
+    r"|reach out to) you\b|\bno (?:\w+ )?(?:notice|notification) will be (?:given|sent|provided)"
 )
 
 # --- quantities --------------------------------------------------------------------------------
@@ -349,7 +358,8 @@ AGE = (
 )
 # an age in words, the digits often following in brackets: "under the age of sixteen (16)"; {numbers} is
 # filled with NUMBER_WORDS
-AGE_WORDS = r"(?:under|over|below|above|younger than|older than|at least|aged|age of) (?:the age of )?({numbers})\b"
+AGE_WORDS = (r"(?:under|over|below|above|younger than|older than|at least|aged|age of) (?:the age of )?({numbers})\b"
+             r"|\b({numbers})(?: \(\d{{1,2}}\))? years? (?:of age|old)")  # "eighteen (18) years old"
 UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 # retention periods are read only where a clause talks about keeping or deleting
 RETENTION_CONTEXT = (

@@ -13,7 +13,7 @@ from monitor.classifier.features import (
 )
 from monitor.classifier.features import mechanisms as features_mechanisms
 from monitor.classifier.signals import Signal
-from monitor.classifier.statements import collection_source, scope_extension
+from monitor.classifier.statements import collection_source, sale_for_value, scope_extension
 
 
 # "old"/"new" → (kind, name) → how many of that side's changed clauses name the term
@@ -37,6 +37,8 @@ def document_terms(text: str) -> frozenset[tuple[str, str]]:
         found.add(("statement", "the policy's scope"))
     if collection_source(t):
         found.add(("statement", "collection from another source"))
+    if sale_for_value(t):
+        found.add(("statement", "data handed over for value"))
     return frozenset(found)
 
 

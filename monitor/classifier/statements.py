@@ -1,12 +1,15 @@
 """Statements the term tables cannot see: what a whole sentence says about the policy itself.
 
-Three shapes of plain-words statement that change what a policy covers or where data comes from,
-one that narrows how changes are announced, and one that only reports on the policy's own history:
+Four shapes of plain-words statement that change what a policy covers, where data comes from or
+whether it is sold, one that narrows how changes are announced, and one that only reports on the
+policy's own history:
 
 - a scope extension: "this policy also applies to the new Widgets app", "see the addendum for users in
   Ruritania" — a new product or jurisdiction whose data the policy now governs (scope_contact);
 - a collection source: "we may obtain personal data from recruiting platforms" — data now taken from
   someone other than the user (collection);
+- a sale in other words: personal data made available "in exchange for payment", "for monetary or other
+  valuable consideration" (the CCPA's definition of a sale), with no form of "sell" in it (sale);
 - a notice confined to some changes: "we will notify you of material changes" where every change
   was announced before (change_notice);
 - a change log: "We have updated our March 2025 policy to add ..." — it summarizes edits that are
@@ -16,6 +19,8 @@ one that narrows how changes are announced, and one that only reports on the pol
     'policy also applies to'
     >>> collection_source("we may collect personal information through third-party services.")
     'collect personal information through third-party'
+    >>> sale_for_value("we provide your personal data to partners in return for a fee.")
+    'provide your personal data to partners in return for a fee'
 """
 
 from __future__ import annotations
@@ -40,6 +45,18 @@ _COLLECTION_SOURCE = re.compile(
     rf"\b(?:collect|obtain|receive|acquire|source|buy|purchase|license)\w* (?:\w+ ){{0,3}}?{_PERSONAL}"
     rf" (?:\w+ ){{0,3}}?(?:from|through|via|by way of) (?:\w+ ){{0,2}}?{_SOURCE}"
 )
+# personal data handed over for something of value: "make personal information available to partners in
+# exchange for payment", "disclose your data for monetary or other valuable consideration"
+_HAND_OVER = (r"(?:shar|disclos|provid|transfer|licens|rent|give|giv|hand|mak|made|send|sent)\w*")
+_VALUE = (r"(?:(?:for|against) (?:\w+ ){0,3}?(?:monetary|valuable|financial) consideration"
+          r"|(?:in exchange|in return) for (?:\w+ ){0,3}?(?:payments?|money|a fee|fees|compensation|remuneration"
+          r"|(?:monetary|valuable|financial) consideration|(?:other )?benefits|something of value|revenue)"
+          r"|for (?:money|a fee|payment|cash)\b)")
+_VALUE_RX = re.compile(_VALUE)
+_HAND_OVER_RX = re.compile(rf"\b{_HAND_OVER}")
+# any order: "we make usage data available to partners for a fee", "some usage data we make available ..."
+_DATA_NOUN = re.compile(r"\b(?:data|information|details|pii)\b")
+_DENIAL = re.compile(r"\b(?:not|never|no longer|neither|nor|without)\b")
 # "We have updated our July 2024 Privacy Policy to ...", "This version of our notice changes ..."
 _CHANGE_LOG = re.compile(
     r"^(?:\W*)(?:we(?:'ve| have)?|this (?:update|version)) (?:\w+ ){0,2}?(?:updated|changed|revised|amended|modified)"
@@ -66,6 +83,25 @@ def collection_source(normalized: str) -> str:
     """The words saying personal data is obtained from a third party or other source, or ""."""
     m = _COLLECTION_SOURCE.search(normalized)
     return m.group(0).strip() if m else ""
+
+
+def sale_for_value(normalized: str) -> str:
+    """The words handing personal data over for payment or other value, or "": in one sentence a verb of
+    handing over, a word for data and the value, in any order. A clause that also says "sell" is read
+    by the sale verbs, its negation included; this reads the ones that do not."""
+    for sentence in re.split(r"(?<=[.;!?])\s+", normalized):
+        value = _VALUE_RX.search(sentence)
+        if not value:
+            continue
+        rest = sentence[:value.start()] + " " * len(value.group(0)) + sentence[value.end():]
+        verb, data = _HAND_OVER_RX.search(rest), _DATA_NOUN.search(rest)
+        if not (verb and data):
+            continue
+        # "we do not provide your data to anyone in exchange for payment" is a promise, not a sale
+        if _DENIAL.search(sentence[:value.start()]):
+            continue
+        return sentence[min(verb.start(), data.start()):value.end()].strip()
+    return ""
 
 
 def notice_limit(text: str) -> str:
