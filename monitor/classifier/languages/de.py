@@ -27,7 +27,7 @@ PHRASES: dict[str, str] = {
     "ohne": "without", "andere|anderen|anderer": "other",
     # --- selling, sharing ---------------------------------------------------------------------
     "verkauf(?:en|t|e|te|ten)|zu verkaufen|weiterverkauf(?:en|t)": "sell", "verkauf|weiterverkauf": "sale",
-    "vermiet(?:en|et|e)": "rent", "datenhändler\\w*": "data brokers",
+    "vermiet(?:en|et|e)": "rent", "gegen (?:bezahlung|entgelt|vergütung|eine gebühr|geld)": "in exchange for payment", "datenhändler\\w*": "data brokers",
     "teil(?:en|t|e)|geteilt|weiterzugeben|weitergeben|weitergegeben"
     "|(?:geben|gibt)(?= [^.;,:!?]{0,120}\\bweiter\\b)": "share",
     "weitergabe": "sharing",
@@ -35,9 +35,15 @@ PHRASES: dict[str, str] = {
     "(?:weiter|auf|preis|heraus)(?=\\s*(?:[.;:!?,]|$))": "",
     "(?:geben|gibt)(?= [^.;,:!?]{0,120}\\b(?:preis|heraus)\\b)": "disclose",
     "(?:bewahren|bewahrt)(?= [^.;,:!?]{0,120}\\bauf\\b)": "retain",
+    "(?:zeichnen|zeichnet)(?= [^.;:!?]{0,160}\\bauf\\b)": "record", "aufzeichn(?:en|et)|aufgezeichnet": "record",
+    "mausbewegung\\w*": "mouse movements", "tastatureingabe\\w*|tastenanschläge?": "keystrokes", "klicks": "clicks",
+    "unternehmensgruppe|konzern|firmengruppe": "corporate group", "innerhalb": "within",
+    "marketingzweck\\w*": "marketing purposes", "werbezweck\\w*": "advertising purposes",
     "offenleg(?:en|t)|offengelegt|offenzulegen": "disclose", "offenlegung": "disclosure",
     "übermitt(?:eln|elt|elten)|übertragen|übertragung|übermittlung": "transfer",
     "zugang zu|zugriff auf": "access to", "zur verfügung stellen|zur verfügung gestellt|bereitstellen": "make available to",
+    "(?:stellen|stellt)(?= [^.;,:!?]{0,120}\\bzur verfügung\\b)": "make available to",
+    "zur verfügung(?=\\s*(?:[.;:!?,]|$))": "", "ausdrücklich\\w*": "expressly",
     "erhalten|erhält": "receive",
     "dritte|dritten|dritter|drittanbieter\\w*": "third parties",
     "auftragsverarbeiter\\w*": "processors", "dienstleister\\w*|dienstleistern": "service providers",
@@ -59,6 +65,8 @@ PHRASES: dict[str, str] = {
     "verwend(?:en|et)|nutz(?:en|t)|genutzt|verarbeit(?:en|et)": "use", "verarbeitung": "processing",
     "zweck\\w*": "purposes", "rechtsgrundlage\\w*": "legal basis", "berechtigte\\w* interesse\\w*": "legitimate interests",
     "personenbezogene\\w* daten|persönliche\\w* daten": "personal data", "daten|informationen": "data",
+    # compounds name their kind last: "Nutzungsdaten", "Kontodaten" are data ("Kandidaten" are candidates)
+    "(?!kandidat|soldat)\\w{3,}daten": "data",
     "e-mail-adresse\\w*|e-mail adresse\\w*|emailadresse\\w*": "email address", "e-mail": "email",
     "telefonnummer\\w*|handynummer\\w*": "phone number", "name|namen|vor- und nachname\\w*": "name",
     "genaue\\w* standort\\w*|präzise\\w* standort\\w*|gps-daten": "precise location",

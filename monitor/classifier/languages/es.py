@@ -28,6 +28,9 @@ PHRASES: dict[str, str] = {
     "facilit(?:ar|amos|a|an|ado|ados|ada|adas|aremos)|proporcion(?:ar|amos|a|an|ados|adas)": "provide",
     "divulg(?:ar|amos|ado|ados|ada|adas)|revel(?:ar|amos)|comunic(?:ar|amos|ado|ados|ada|adas)": "disclose",
     "divulgación|comunicación|comunicaciones": "disclosure",
+    "a cambio de (?:una |un )?(?:contraprestación|pago|remuneración|dinero|compensación)": "in exchange for payment",
+    # ceder datos: hand them over to another company ("cesión de datos")
+    "ced(?:er|emos|en|e|ido|ida|idos|idas|erá|erán)|cesión|cesiones": "disclose",
     "transf(?:erir|erimos|iere|eridos|eridas|erido|erida|erencia|erencias)": "transfer",
     "acceso a": "access to", "poner a disposición de|a disposición de": "make available to",
     "recib(?:ir|imos|en|e)": "receive",
@@ -94,7 +97,11 @@ PHRASES: dict[str, str] = {
     "normas corporativas vinculantes": "binding corporate rules",
     # --- rights, choices --------------------------------------------------------------------------------
     "derecho de acceso": "right of access", "derecho de supresión|derecho al olvido": "right to erasure",
-    "derecho de rectificación|rectificación": "correction", "portabilidad": "data portability",
+    "derecho de rectificación|rectificación": "correction",
+    "acceder a|acceder": "access", "rectificar(?:los|las|lo|la)?": "correct",
+    "movimientos? del (?:ratón|mouse)": "mouse movements", "pulsaciones de (?:teclas|teclado)": "keystrokes",
+    "grab(?:ar|amos|an|a|ado|ada|ados|adas)": "record", "dentro de (?:nuestro|nuestra|su) grupo": "within our corporate group",
+    "portabilidad": "data portability",
     "derecho de oposición": "right to object", "oponerse a|oponerse": "object to",
     "limitación del tratamiento": "restrict processing",
     "retirar su consentimiento|retirar el consentimiento|retirar": "withdraw consent",

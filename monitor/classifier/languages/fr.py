@@ -25,6 +25,9 @@ PHRASES: dict[str, str] = {
     # --- selling, sharing ---------------------------------------------------------------------
     "vend(?:re|ons|ent|u|us|ue|ues|ra|rons)": "sell", "vente|revente": "sale", "lou(?:er|ons)": "rent",
     "courtiers? en données|revendeurs? de données": "data brokers",
+    "contre (?:rémunération|paiement|de l'argent|une contrepartie)|à titre onéreux": "in exchange for payment",
+    # céder des données: hand them over to another company
+    "c[éè]d(?:er|ons|ent|e|é|ée|és|ées|era|eront)|cession": "disclose",
     "partag(?:er|eons|e|é|ée|és|ées|eront)|partage": "share",
     "transm(?:ettre|ettons|ettent|et|ettrons|is|ise|ises)|transmission": "share",
     "fourn(?:ir|issons|issent|it|ies|is)": "provide",
@@ -91,7 +94,10 @@ PHRASES: dict[str, str] = {
     "décisions? d'adéquation": "adequacy decision", "règles d'entreprise contraignantes": "binding corporate rules",
     # --- rights, choices --------------------------------------------------------------------------------
     "droit d'accès": "right of access", "droit à l'effacement|droit à l'oubli": "right to erasure",
-    "droit de rectification|rectification": "correction", "portabilité": "data portability",
+    "droit de rectification|rectification": "correction", "effacement": "erasure",
+    "accéder à|accéder": "access", "rectifi(?:er|ons|é|ée|ées|és)": "correct",
+    "mouvements? de (?:la )?souris": "mouse movements", "frappes?(?: au clavier| de touches)?": "keystrokes",
+    "enregistr(?:er|ons|ent|é|ée|és|ées)": "record", "portabilité": "data portability",
     "droit d'opposition": "right to object", "vous opposer à|s'opposer à|opposer": "object to",
     "limitation du traitement": "restrict processing",
     "retirer votre consentement|retrait du consentement|retirer": "withdraw consent",

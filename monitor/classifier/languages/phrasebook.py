@@ -100,6 +100,7 @@ class Phrasebook:
             pieces = _move_late_negations(pieces)
         if self.verb_final:
             pieces = _purpose_verbs_first(pieces)
+            pieces = _subject_first(pieces)
         return _build(pieces)
 
     def _english(self, m: re.Match[str]) -> str:
@@ -116,6 +117,8 @@ class Phrasebook:
             out.extend(_passthrough(text, at, m.start()))
             late = bool(self.late and self.late.fullmatch(m.group(0)))
             out.append(Piece(m.start(), m.end(), self._english(m), late))
+            if m.group(0).endswith(("'", "’")):  # "d'accéder": the elided word ends at its apostrophe
+                out.append(Piece(m.end(), m.end(), " "))
             at = m.end()
         out.extend(_passthrough(text, at, len(text)))
         return out
@@ -175,6 +178,21 @@ def _purpose_verbs_first(pieces: list[Piece]) -> list[Piece]:
                 out[words[-2]] = Piece(to.start, to.end, "")
                 out[k + 1:k + 1] = [Piece(verb.start, verb.start, " "), verb]
         k += 1
+    return out
+
+
+# Verbs put before their subject when German fronts another part ("Zur Analyse zeichnen wir ... auf").
+_INVERTED = PRACTICE | frozenset("record make receive delete anonymize read scan".split())
+
+
+def _subject_first(pieces: list[Piece]) -> list[Piece]:
+    """"for analysis record we the clicks" → "for analysis we record the clicks": German puts the verb
+    second, before "wir", when a clause opens on something else; the English patterns want "we record"."""
+    out = list(pieces)
+    for k in range(len(out) - 2):
+        verb, gap, subject = out[k], out[k + 1], out[k + 2]
+        if verb.out.split()[:1] and verb.out.split()[0] in _INVERTED and gap.out.isspace() and subject.out == "we":
+            out[k], out[k + 2] = subject, verb
     return out
 
 
