@@ -1,7 +1,7 @@
 """Edits that change no practice stay quiet; captures cut short are held: label-free, on every corpus version.
 
 Usage:
-    .venv/bin/python bench/edit_invariance.py [CORPUS_DIR] [--limit N] [--show] [--only EDIT] [--set heldout]
+    .venv/bin/python bench/edit_invariance.py [CORPUS_DIR] [--limit N] [--show] [--only EDIT] [--set heldout|removals]
 
 A companion to relayout_invariance.py, for the other classes of false alarm the tracker names: a term
 or a clause that only moved, typography, renumbering, and captures that stopped loading. No labels are
@@ -42,6 +42,14 @@ it (its first score is in the README), all quiet expected:
 - British spelling: "organize" becomes "organise", "personalized" "personalised", "behavior" "behaviour";
 - periods in words: "30 days" becomes "thirty (30) days", as legal drafting writes them;
 - paragraphs split: every paragraph of four sentences or more splits in two at its middle sentence.
+
+`--set removals`, a third batch written later in the sixth round (first score in the README), all quiet
+expected, the rubric's editorial removals and contact edits:
+- table of contents removed: a run of three or more list items linking to "#anchors", and a
+  "contents" heading just above it;
+- date line removed: the "last updated" / "effective" line near the head of the text;
+- e-mail addresses changed: every address becomes privacy@zentrix.example;
+- images removed: every markdown image (its alt text with it).
 
 Prints, for each edit, how many texts come out as expected and the first few that do not, with the
 reason. Skipped cleanly when the corpus is absent. Figures only.
@@ -343,6 +351,56 @@ HELDOUT: dict[str, tuple[Callable[[str], str], str, str]] = {
 }
 
 
+_TOC_ITEM = re.compile(r"^\s*(?:[*+-]|\d+\.)\s+\[[^\]]+\]\(#[^)]*\)\s*$")
+_CONTENTS = re.compile(r"^(?:#{1,6}\s+)?\**(?:table of contents|contents|on this page|in this (?:policy|notice))\**:?\s*$", re.I)
+
+
+def toc_removed(text: str) -> str:
+    lines = text.split("\n")
+    k = 0
+    while k < len(lines):
+        if _TOC_ITEM.match(lines[k]):
+            end = k
+            while end < len(lines) and (_TOC_ITEM.match(lines[end]) or not lines[end].strip()):
+                end += 1
+            if sum(1 for line in lines[k:end] if line.strip()) >= 3:
+                start = k
+                above = [j for j in range(max(0, k - 3), k) if lines[j].strip()]
+                if above and _CONTENTS.match(lines[above[-1]].strip()):
+                    start = above[-1]
+                return "\n".join(lines[:start] + lines[end:])
+            k = end
+        k += 1
+    return text
+
+
+_DATE_LINE = re.compile(r"^.{0,40}(?:last (?:updated|modified|revised)|effective (?:date|as of|from|on)).{0,80}$", re.I | re.M)
+
+
+def date_line_removed(text: str) -> str:
+    m = _DATE_LINE.search(text[:3000])
+    return text if not m else text[: m.start()] + text[m.end():]
+
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def emails_changed(text: str) -> str:
+    return _EMAIL.sub("privacy@zentrix.example", text)
+
+
+def images_removed(text: str) -> str:
+    return re.sub(r"!\[[^\]\n]*\]\([^)\n]*\)", "", text)
+
+
+REMOVALS: dict[str, tuple[Callable[[str], str], str, str]] = {
+    "table of contents removed": (toc_removed, "new", "quiet"),
+    "date line removed": (date_line_removed, "new", "quiet"),
+    "e-mail addresses changed": (emails_changed, "new", "quiet"),
+    "images removed": (images_removed, "new", "quiet"),
+}
+
+
 def _outcome(v: Judgement) -> str:
     if v.held:
         return "held"
@@ -354,8 +412,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("corpus", nargs="?")
     parser.add_argument("--limit", type=int, default=0, help="at most N texts (0: all)")
     parser.add_argument("--show", action="store_true", help="print every text that fails, not the first 5")
-    parser.add_argument("--only", choices=sorted(EDITS) + sorted(HELDOUT), help="one edit")
-    parser.add_argument("--set", choices=("first", "heldout"), default="first", help="which batch of edits")
+    parser.add_argument("--only", choices=sorted(EDITS) + sorted(HELDOUT) + sorted(REMOVALS), help="one edit")
+    parser.add_argument("--set", choices=("first", "heldout", "removals"), default="first", help="which batch of edits")
     args = parser.parse_args(argv)
     found = eval_corpus.versions_or_skip(args.corpus)
     if found is None:
@@ -363,7 +421,8 @@ def main(argv: list[str]) -> int:
     corpus, items = found
     items = items[: args.limit or None]
     print(f"{len(items)} distinct version texts from {corpus}")
-    for name, (edit, side, expected) in (HELDOUT if args.set == "heldout" else EDITS).items():
+    batch = {"first": EDITS, "heldout": HELDOUT, "removals": REMOVALS}[args.set]
+    for name, (edit, side, expected) in batch.items():
         if args.only and name != args.only:
             continue
         wrong, same, counts = [], 0, {"quiet": 0, "held": 0, "material": 0}

@@ -1,7 +1,7 @@
 """Recall on real documents, label-free: one material clause of my own put into each corpus version.
 
 Usage:
-    .venv/bin/python bench/injection_recall.py [CORPUS_DIR] [--step K] [--show] [--only NAME] [--set heldout]
+    .venv/bin/python bench/injection_recall.py [CORPUS_DIR] [--step K] [--show] [--only NAME] [--set heldout|inplace|removals]
 
 The labeled pairs measure recall on the changes vendors happened to make. This measures whether one
 new practice stated in plain words is noticed inside a long, real policy that may already use the same
@@ -19,6 +19,19 @@ distinct version text of both corpus sets (every K-th with --step; error pages l
 `--set heldout` adds instead a second batch of 16 paragraphs in the wording of B2B, SaaS and ad-tech
 policies (customer data, enrichment, audiences, session replay), written in the sixth round before any
 rule was changed for them: its first score is what wording nobody tuned to gets.
+
+`--set inplace` edits instead what the document already says, the hard case of real revisions (a
+clause changed, not added), also written in the sixth round before any fix: a recipient added to the
+first sentence that shares "with" someone, a data type to the first "we collect", a purpose to the
+first "we use your information", a consent condition dropped from a sharing sentence, a country put
+first where data is transferred or stored, a retention period made indefinite, an age threshold
+lowered, a recipient added to the first list under a sharing heading, a data type to the first list
+under a collection heading.
+
+`--set removals` takes out, as the first batch's removals do, the first sentence that promises
+something other than no sale (written after the in-place batch, first score in the README): no
+knowing collection from children, notice before changes, no sharing with some recipient, consent
+withdrawal or objection, no ad tracking, a transfer safeguard.
 
 Expected: material, with the edit's category among the alert's. Prints, for each edit, how many texts
 alert, how many with the category, and the first few that do not, with the reason. Skipped cleanly when
@@ -169,13 +182,119 @@ HELDOUT_EDITS: dict[str, tuple[Callable[[str], str], str]] = {
 }
 
 
+def _first_sentence(pattern: re.Pattern[str], change: Callable[[re.Match[str], str], str]) -> Callable[[str], str]:
+    """An edit of the first sentence of prose, given once in the text, that `pattern` finds."""
+    def edit(text: str) -> str:
+        blocks = _blocks(text)
+        for k in _prose(blocks):
+            if blocks[k].count("[") != blocks[k].count("]"):
+                continue
+            for sentence in re.split(r"(?<=[.!?])\s+", blocks[k]):
+                m = pattern.search(sentence)
+                if m and text.count(sentence) == 1 and "](" not in sentence:
+                    return text.replace(sentence, change(m, sentence), 1)
+        return text
+    return edit
+
+
+def _insert_at(m: re.Match[str], sentence: str, words: str) -> str:
+    return sentence[: m.end()] + words + sentence[m.end():]
+
+
+_LIST_ITEM = re.compile(r"^(\s*)([*+-]|\d+\.)\s+", re.M)
+
+
+def _list_item_under(heading: re.Pattern[str], item: str) -> Callable[[str], str]:
+    """A new first item in the first list under a heading `heading` finds (before the next heading)."""
+    def edit(text: str) -> str:
+        blocks = _blocks(text)
+        under = False
+        for k, block in enumerate(blocks):
+            head = block.lstrip()
+            if head.startswith("#"):
+                under = bool(heading.search(head.lower()))
+                continue
+            m = _LIST_ITEM.match(block)
+            if under and m and text.count(block) == 1:
+                marker = m.group(2) if not m.group(2)[0].isdigit() else "*"
+                new = f"{m.group(1)}{marker} {item}\n{block}" if marker == m.group(2) else f"{m.group(1)}{marker} {item}\n\n{block}"
+                return text.replace(block, new, 1)
+        return text
+    return edit
+
+
+REMOVED_HELDOUT = (
+    ("children promise removed", "children",
+     re.compile(r"\b(?:do|does|will) not knowingly (?:collect|solicit|process)\b", re.I)),
+    # about changes to the policy: "notify you before a business transfer" is another promise
+    ("notice before changes removed", "change_notice",
+     re.compile(r"\b(?:chang|updat|revis|modif)\w*\b[^.]{0,120}\b(?:notify|inform|tell|e-?mail) you\b[^.]{0,120}"
+                r"\b(?:before|prior to|in advance)\b", re.I)),
+    ("no-sharing promise removed", "sharing",
+     re.compile(r"\b(?:do|does|will) not (?:share|disclose|rent|trade)\b", re.I)),
+    ("withdrawal or objection removed", "rights",
+     re.compile(r"\b(?:you|users) (?:can|may|have the right to) (?:\w+ ){0,3}?(?:withdraw|object)\b", re.I)),
+    ("no ad tracking promise removed", "tracking_ads",
+     re.compile(r"\b(?:do|does|will) not (?:use|allow|permit) (?:\w+ ){0,4}?(?:cookies|tracking|trackers|pixels)"
+                r"(?: \w+){0,6}? (?:for|to) (?:\w+ ){0,2}?(?:advertising|ads|target)", re.I)),
+    ("transfer safeguard removed", "transfer",
+     re.compile(r"\bstandard contractual clauses\b|\bdata privacy framework\b|\badequacy decisions?\b", re.I)),
+)
+
+
+def _named_once(pattern: re.Pattern[str], remove: Callable[[str], str]) -> Callable[[str], str]:
+    """Only where the text names the term once: a safeguard named again elsewhere is still relied on."""
+    def edit(text: str) -> str:
+        found = pattern.findall(text)
+        return remove(text) if len(found) == 1 else text
+    return edit
+
+
+REMOVAL_EDITS: dict[str, tuple[Callable[[str], str], str]] = {
+    name: ((_named_once(pattern, _remover(pattern)) if category == "transfer" else _remover(pattern)), category)
+    for name, category, pattern in REMOVED_HELDOUT
+}
+
+_AGES_LOWER = {"13": "10", "16": "13", "18": "16", "21": "18"}
+
+INPLACE_EDITS: dict[str, tuple[Callable[[str], str], str]] = {
+    "recipient added in place": (_first_sentence(
+        re.compile(r"\b(?:share|shares|disclose|discloses)\b[^.;]{0,120}?\bwith (?=(?:our |certain |trusted |selected )?[a-z])"),
+        lambda m, s: _insert_at(m, s, "data brokers and ")), "sharing"),
+    "data type added in place": (_first_sentence(
+        re.compile(r"\b[Ww]e (?:may |also |automatically )?collect (?=(?:your |the |certain |information|data|personal))"),
+        lambda m, s: _insert_at(m, s, "your precise geolocation, ")), "collection"),
+    "purpose added in place": (_first_sentence(
+        re.compile(r"\b[Ww]e (?:may |also )?use (?:your |this |the |such |that )?(?:personal )?(?:information|data)\b(?= to )"),
+        lambda m, s: _insert_at(m, s, " to train our artificial intelligence models and")), "use"),
+    "consent dropped in place": (_first_sentence(
+        re.compile(r"(?<=\w),? (?:only )?with your (?:prior |express |explicit )?(?:consent|permission)(?=[^.]*)"),
+        lambda m, s: s[: m.start()] + s[m.end():] if re.search(r"\b(?:share|shares|disclose|discloses|sell)\b", s) else s),
+        "sharing"),
+    "country put first in place": (_first_sentence(
+        re.compile(r"\b(?:transferred|stored|processed|hosted) (?:to|in) (?=(?:the |other |countries|servers|a |any |[A-Z]))"),
+        lambda m, s: _insert_at(m, s, "China, ")), "transfer"),
+    "retention made indefinite": (_first_sentence(
+        re.compile(r"\b(?:keep|keeps|retain|retains|store|stores|kept|retained|stored)\b[^.;]{0,80}?\b(for (?:up to |a period of )?\d+ (?:days|months|years))\b"),
+        lambda m, s: s[: m.start(1)] + "indefinitely" + s[m.end(1):]), "retention"),
+    "age lowered": (_first_sentence(
+        re.compile(r"\b(?:under|younger than|below) (?:the age of )?(13|16|18|21)\b"),
+        lambda m, s: s[: m.start(1)] + _AGES_LOWER[m.group(1)] + s[m.end(1):]), "children"),
+    "recipient listed under sharing": (_list_item_under(
+        re.compile(r"shar|disclos|recipients|third part"), "Data brokers, who may resell it"), "sharing"),
+    "data listed under collection": (_list_item_under(
+        re.compile(r"collect|information we|data we|what (?:information|data)"), "Precise geolocation from your device's GPS"), "collection"),
+}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", nargs="?")
     parser.add_argument("--step", type=int, default=1, help="every K-th text (1: all)")
     parser.add_argument("--show", action="store_true", help="print every text that fails, not the first 5")
-    parser.add_argument("--only", choices=sorted(EDITS) + sorted(HELDOUT_EDITS), help="one edit")
-    parser.add_argument("--set", choices=("first", "heldout"), default="first", help="which batch of edits")
+    parser.add_argument("--only", choices=sorted(EDITS) + sorted(HELDOUT_EDITS) + sorted(INPLACE_EDITS) + sorted(REMOVAL_EDITS),
+                        help="one edit")
+    parser.add_argument("--set", choices=("first", "heldout", "inplace", "removals"), default="first", help="which batch of edits")
     args = parser.parse_args(argv)
     found = eval_corpus.versions_or_skip(args.corpus)
     if found is None:
@@ -184,7 +303,8 @@ def main(argv: list[str]) -> int:
     items = items[:: args.step]
     print(f"{len(items)} distinct version texts from {corpus}")
     totals = [0, 0, 0]
-    for name, (edit, category) in (HELDOUT_EDITS if args.set == "heldout" else EDITS).items():
+    batch = {"first": EDITS, "heldout": HELDOUT_EDITS, "inplace": INPLACE_EDITS, "removals": REMOVAL_EDITS}[args.set]
+    for name, (edit, category) in batch.items():
         if args.only and name != args.only:
             continue
         judged, alerts, right, wrong = 0, 0, 0, []

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from monitor.classifier import CATEGORIES, lexicon as lx
-from monitor.classifier.features import Features, Table, features, names, normalize, own_words, shared_with, strip_markdown
+from monitor.classifier.features import Features, Table, features, names, normalize, own_words, recipients_named, shared_with, strip_markdown
 from monitor.classifier.moves import Terms, document_mechanisms, document_terms
 from monitor.classifier.moves import moved_reason as _moved_reason, unmoved as _unmoved
 from monitor.classifier.signals import EXPANDS, MIXED, RESTRICTS, Signal
@@ -416,6 +416,9 @@ def _judge_clause(added: bool, raw: str, section: str, terms: Terms | None = Non
     verb = "added" if added else "removed"
     f = features(raw)
     section_cats = set(_section_categories(section))
+    if "sharing" in section_cats and not f.sharing_ctx:
+        # an item under a sharing heading ("* Data brokers") names a recipient: the heading is the verb
+        f.recipients = recipients_named(f.text)
     # a short added item under a collection or sharing heading ("* Precise geolocation") is a
     # new entry in a list of practices; other labels and headings state nothing
     listed = added and section_cats & {"collection", "sharing", "tracking_ads"} and (f.data or f.recipients)

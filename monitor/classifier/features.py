@@ -297,6 +297,11 @@ def _unname(m: re.Match[str]) -> str:
     return "the product" if rest else run
 
 
+def recipients_named(normalized: str) -> dict[str, str]:
+    """The specific recipients a text names, with no sharing verb needed (a heading may say it)."""
+    return _RECIPIENTS.find(normalized)
+
+
 def features(text: str) -> Features:
     """Reduce one clause (raw, may carry markdown) to the features the judgement compares."""
     named = _product_names(_PRODUCT_ADS.sub(r"\1 product", _UI_LABEL.sub("the link", text)))

@@ -291,7 +291,9 @@ RIGHTS: dict[str, str] = {
     r"|\bdisable\b|stop (?:receiving|getting)",
     # a tool that carries the choice to many companies at once: dropping it removes a way to opt out
     "opt-out tool": r"(?:opt(?:[- ])?out|unsubscri(?:be|ption)|choices?) (?:platform|tool|page|mechanism|portal|link)s?\b",
-    "consent withdrawal": r"withdraw (?:\w+ )?consent|revoke (?:\w+ )?consent",
+    # "withdraw your consent", "withdraw or decline consent", "revoke any consent you have given"
+    "consent withdrawal": r"(?:withdraw|revoke)(?: or \w+)? (?:\w+ ){0,2}?consent"
+    r"|(?:consent|permission)\b[^.;]{0,120}?\b(?:withdraw|revoke) (?:it|them|this|that)\b(?! consent)",  # "... consent, you may withdraw it"
     "access": r"right (?:to|of) access|(?:request|obtain|get|download) (?:\w+ ){0,3}?(?:copy|report|access)"
     r"|access (?:to )?(?:\w+ )?(?:personal )?(?:information|data) (?:\w+ )?(?:we|about you)|personal data report",
     "deletion": r"right to (?:\w+ )?(?:delete|deletion|erasure|be forgotten)|(?:request|ask) (?:\w+ ){0,3}?(?:delet"
@@ -320,6 +322,8 @@ NOTICE_CONTEXT = (
     r"|material changes?|changes? (?:we make|to it)"
     # "Any change will be posted to this Website": a sentence under the changes heading, naming no policy
     r"|changes? (?:\w+ ){0,2}?(?:will|shall|may|would) be (?:posted|published|announced|notified|communicated)"
+    # "offer you the chance to review the updated Privacy Policy"
+    r"|(?:the|an|any) (?:updated|revised|amended|modified) (?:version of (?:the |this |our )?)?(?:privacy )?(?:policy|notice|statement)"
 )
 NOTICE_METHODS: dict[str, str] = {
     "notice by email": r"(?:by|via|through) (?:\w+ )?e-?mail|e-?mail (?:you|notification)"
@@ -367,7 +371,10 @@ RETENTION_CONTEXT = (
     r"|\bpreserv\w*|\bhold\b|\barchiv\w*|anonymi[sz]\w*"
 )
 INDEFINITE = r"indefinite(?:ly)?|permanently|forever|for as long as (?:we|it|they) (?:want|wish|choose)"
-CHILD_CONTEXT = r"\bchild\w*|\bminors?\b|\bteen\w*|\bage\b|\baged\b|years? old|parent\w*|guardian"
+CHILD_CONTEXT = (r"\bchild\w*|\bminors?\b|\bteen\w*|\bage\b|\baged\b|years? old|parent\w*|guardian"
+                 # "if you are under 16", "users under 13": a person's age, said with no word for children
+                 r"|\b(?:you are|you're|users?|people|persons?|individuals|anyone|those|someone) (?:who (?:is|are) )?"
+                 r"(?:under|below|younger than|over|older than|at least) \d{1,2}\b")
 
 # --- boilerplate that is never material on its own -----------------------------------------------
 # A clause that only gives contact details, dates, pointers to other pages or the document's own
@@ -375,7 +382,7 @@ CHILD_CONTEXT = r"\bchild\w*|\bminors?\b|\bteen\w*|\bage\b|\baged\b|years? old|p
 BOILERPLATE = (
     r"contact (?:us|our)|data protection officer|\bdpo\b|@[a-z0-9-]+\.[a-z]|\[at\]|mailing address|write to us"
     r"|last (?:updated|modified|revised)|effective (?:date|as of|on|from)|previous version|prior version"
-    r"|we(?:'ve| have)? (?:updated|changed|revised) (?:our|this)|view (?:the|our|your) (?:new|updated|previous|current)"
+    r"|we(?:'ve| have)? (?:updated|changed|revised) (?:our|this)|\bview (?:the|our|your) (?:new|updated|previous|current)"
     r"|preview (?:the|our)|read (?:the|our) (?:new|updated)|learn more|table of contents|click here|related articles"
     r"|(?:this|our) (?:privacy )?(?:policy|notice) (?:explains|describes|applies|covers|sets out)"
 )
