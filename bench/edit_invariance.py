@@ -275,7 +275,9 @@ EDITS: dict[str, tuple[Callable[[str], str], str, str]] = {
 }
 
 
-_GENERIC = frozenset("privacy policy notice statement our the global data protection cookie your".split())
+_GENERIC = frozenset("privacy policy notice statement our the global data protection cookie your "
+                     "datenschutzerklärung datenschutzhinweise datenschutzrichtlinie politique confidentialité "
+                     "política privacidad aviso".split())
 
 
 def company_renamed(text: str) -> str:
