@@ -226,6 +226,39 @@ def test_an_older_version_served_again_is_held_and_a_later_one_is_judged():
     assert judge_pair(old, later).material
 
 
+LAST_SECTION = ("## Your choices about marketing\n\nYou can object to our use of your personal data for marketing, "
+                "and you may withdraw your consent to newsletters at any time from the settings page. We stop the "
+                "processing within ten days and retain a record that you objected.")
+
+
+def test_a_capture_that_lost_only_its_last_section_under_the_same_date_is_truncated():
+    full = titled("Acme Privacy Policy", policy() + "\n\n" + LAST_SECTION, "May 2, 2025")
+    cut = titled("Acme Privacy Policy", policy(), "May 2, 2025")
+    assert len(LAST_SECTION) < 2000  # too little lost for the lost-tail rule alone
+    v = judge_pair(full, cut)
+    assert v.held and not v.material and v.quality["problem"] == "truncated"
+    assert "word for word, under the same date (2025-05-02)" in v.quality["evidence"]
+    back = judge_pair(cut, full)  # the policy came back from that capture
+    assert back.held and "the previous version is the other's first" in back.quality["evidence"]
+
+
+def test_a_revision_that_drops_its_last_section_and_dates_itself_anew_alerts():
+    full = titled("Acme Privacy Policy", policy() + "\n\n" + LAST_SECTION, "May 2, 2025")
+    revised = titled("Acme Privacy Policy", policy(), "June 9, 2025")
+    v = judge_pair(full, revised)
+    assert not v.held and v.material and "rights" in v.comparison.categories
+
+
+def test_a_footer_that_came_or_went_under_the_same_date_is_no_cut():
+    footer = "## Related links\n\n* [About us](/about)\n* [Careers](/jobs)\n* [Blog](/blog)\n* [Press](/press)\n" \
+             "* [Status page](/status)\n* [Community forum](/forum)\n* [Developers](/dev)\n\nCopyright 2025 Acme"
+    full = titled("Acme Privacy Policy", policy() + "\n\n" + footer, "May 2, 2025")
+    bare = titled("Acme Privacy Policy", policy(), "May 2, 2025")
+    for old, new in ((full, bare), (bare, full)):
+        v = judge_pair(old, new)
+        assert not v.held and not v.material, v.verdict
+
+
 def speaking(party: str, body: str) -> str:
     """`body` under the Acme title, opened by the sentence that names who "we" are."""
     return titled("Acme Privacy Policy", f'{party} ("Acme", "we", "us") explains here how it handles your data.\n\n{body}')

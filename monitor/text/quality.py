@@ -34,6 +34,8 @@ OLDER_KEPT = 0.30
 # followed still there aside); captures cut at 60-80% of their blocks (bench/edit_invariance.py) lose 5%
 # and more. A real edit that drops a longer last section is held until it persists.
 TAIL_PROBE = 200
+# A capture's last word may be cut through: its last characters need not match (_cut_under_same_date).
+PREFIX_SLACK = 30
 MIN_LOST_TAIL = 2000
 LOST_TAIL_SHARE = 0.05
 # Fewer sentences than this on a short page and there is no policy on it (navigation only).
@@ -152,6 +154,11 @@ def assess_pair(old: str, new: str) -> Problem | None:
         lost = _lost_tail(old, new)
         if lost:
             return Problem("truncated", f"the previous version stops mid-text at {lost!r}, where this one goes on")
+    for short, full, whose in ((new, old, "the text is"), (old, new, "the previous version is")):
+        cut = _cut_under_same_date(short, full)
+        if cut:
+            return Problem("truncated", f"{whose} the other's first {cut[0]:.0%} word for word, under the same date "
+                                        f"({cut[1]}): a capture cut off")
     for short, full, whose in ((new, old, "this version"), (old, new, "the previous version")):
         hollow = _hollow_section(short, full)
         if hollow:
@@ -193,6 +200,25 @@ def _lost_tail(short: str, full: str, share: float = LOST_TAIL_SHARE) -> str | N
     if a.count(follows) >= b.count(follows):  # what followed is still there, earlier: sections reordered
         return None
     return " ".join(_TAG.sub(" ", short).split()[-8:])
+
+
+def _cut_under_same_date(short: str, full: str) -> tuple[float, str] | None:
+    """(share kept, the date) when `short` is `full`'s beginning word for word and both state one date.
+
+    A revision that drops a closing section also dates itself anew; a capture that stopped loading
+    keeps the date of the page it is part of. What is missing must speak of personal data: a footer or
+    a menu that came or went is chrome. On the labeled corpus every pair whose one side is the other's
+    beginning under one date is an error page or noise (footers, related-articles menus)."""
+    a, b = _flat(short), _flat(full)
+    head = a[:-PREFIX_SLACK] if len(a) > PREFIX_SLACK else a
+    if len(b) - len(a) < TAIL_PROBE or len(a) < SHORT_PAGE or not b.startswith(head):
+        return None
+    if not has_policy_content(b[len(a):]):  # a footer or a menu that came or went: page chrome, not a cut
+        return None
+    then, now = stated_date(short), stated_date(full)
+    if then is None or then != now:
+        return None
+    return len(a) / len(b), then.isoformat()
 
 
 def _nearest(haystack: str, needle: str, offset: int) -> int:
