@@ -87,8 +87,9 @@ def collection_source(normalized: str) -> str:
 
 def sale_for_value(normalized: str) -> str:
     """The words handing personal data over for payment or other value, or "": in one sentence a verb of
-    handing over, a word for data and the value, in any order. A clause that also says "sell" is read
-    by the sale verbs, its negation included; this reads the ones that do not."""
+    handing over, a word for data and the value, in any order. It reads the sale the verbs of selling
+    cannot see ("make available ... in exchange for payment"); a clause that also says "sell" is read by
+    both."""
     for sentence in re.split(r"(?<=[.;!?])\s+", normalized):
         value = _VALUE_RX.search(sentence)
         if not value:
